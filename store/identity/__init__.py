@@ -1,0 +1,1 @@
+"""Clients and API scopes of the built-in token service."""

@@ -1,0 +1,36 @@
+"""Tables of the token service: registered clients and the API scopes they may ask for."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.base import Base
+
+
+class ApiScope(Base):
+    """A scope and the audience (API resource) a token carrying it is issued for."""
+
+    __tablename__ = "ids_api_scopes"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(200))
+
+
+class Client(Base):
+    __tablename__ = "ids_clients"
+
+    client_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200))
+
+
+class ClientScope(Base):
+    __tablename__ = "ids_client_scopes"
+
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("ids_clients.client_id", ondelete="CASCADE"), primary_key=True
+    )
+    scope: Mapped[str] = mapped_column(
+        ForeignKey("ids_api_scopes.name", ondelete="CASCADE"), primary_key=True
+    )

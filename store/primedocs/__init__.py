@@ -1,0 +1,1 @@
+"""The primedocs Admin API's tables and repository."""

@@ -1,0 +1,132 @@
+"""Loads the demo data of `fixtures/seed/` into the store. Rows that exist are left alone."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from store.base import Base
+from store.identity.models import ApiScope, Client, ClientScope
+from store.identity.secrets import hash_secret
+from store.primedocs.models import (
+    Datasource,
+    DirectoryEntry,
+    OrganizationUnit,
+    Profile,
+    ProfileShare,
+    User,
+)
+
+
+def seed(engine: Engine, folder: Path, *, secret_rounds: int = 12) -> list[str]:
+    """Load every known seed file of `folder` in one transaction; return the files loaded."""
+    loaders: dict[str, Callable[[Session, dict[str, Any]], None]] = {
+        "identity.yaml": lambda session, data: _load_identity(session, data, secret_rounds),
+        "primedocs.yaml": _load_primedocs,
+    }
+    loaded = []
+    with Session(engine) as session, session.begin():
+        for name, load in loaders.items():
+            path = folder / name
+            if path.exists():
+                load(session, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+                loaded.append(name)
+    return loaded
+
+
+def _add_missing(session: Session, row: Base, key: object) -> bool:
+    if session.get(type(row), key) is not None:
+        return False
+    session.add(row)
+    session.flush()
+    return True
+
+
+def _load_identity(session: Session, data: dict[str, Any], secret_rounds: int) -> None:
+    for scope in data.get("api_scopes", []):
+        _add_missing(session, ApiScope(name=scope["name"], audience=scope["audience"]), scope["name"])
+    for client in data.get("clients", []):
+        if session.get(Client, client["client_id"]) is not None:
+            continue
+        session.add(
+            Client(
+                client_id=client["client_id"],
+                secret_hash=hash_secret(client["secret"], rounds=secret_rounds),
+                display_name=client["display_name"],
+            )
+        )
+        session.flush()
+        for scope in client.get("scopes", []):
+            session.add(ClientScope(client_id=client["client_id"], scope=scope))
+        session.flush()
+
+
+def _load_primedocs(session: Session, data: dict[str, Any]) -> None:
+    for source in data.get("datasources", []):
+        source_id = source["id"]
+        _add_missing(session, Datasource(id=source_id, title=source["title"]), source_id)
+        units = {}
+        for unit in source.get("organization_units", []):
+            unit_id = uuid.UUID(unit["id"])
+            units[unit["title"]] = unit_id
+            _add_missing(
+                session,
+                OrganizationUnit(id=unit_id, datasource_id=source_id, title=unit["title"]),
+                unit_id,
+            )
+        for user in source.get("users", []):
+            user_id = uuid.UUID(user["id"])
+            _add_missing(
+                session,
+                User(
+                    id=user_id,
+                    datasource_id=source_id,
+                    primary_sid=user.get("primary_sid"),
+                    title=user.get("title"),
+                ),
+                user_id,
+            )
+            for position, profile in enumerate(user.get("profiles", [])):
+                profile_id = uuid.UUID(profile["id"])
+                _add_missing(
+                    session,
+                    Profile(
+                        id=profile_id,
+                        user_id=user_id,
+                        organization_unit_id=units.get(profile.get("organization_unit", "")),
+                        title=profile.get("title"),
+                        is_default=position == 0,
+                        position=position,
+                    ),
+                    profile_id,
+                )
+        for share in source.get("shares", []):
+            share_id = uuid.UUID(share["id"])
+            _add_missing(
+                session,
+                ProfileShare(
+                    id=share_id,
+                    profile_id=uuid.UUID(share["profile"]),
+                    account_id=uuid.UUID(share["account"]),
+                    profile_permission_level=share["profile_permission_level"],
+                    signature_permission_level=share["signature_permission_level"],
+                ),
+                share_id,
+            )
+        for entry in source.get("directory", []):
+            _add_missing(
+                session,
+                DirectoryEntry(
+                    datasource_id=source_id,
+                    sid=entry["sid"],
+                    display_name=entry["display_name"],
+                    organization_unit_id=units.get(entry.get("organization_unit", "")),
+                ),
+                (source_id, entry["sid"]),
+            )

@@ -1,0 +1,65 @@
+"""One transaction per request: the unit of work owns commit and rollback."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from store.engine import make_engine
+from store.errors import Conflict
+from store.identity.repository import IdentityRepository
+from store.primedocs.repository import PrimedocsRepository
+
+
+class UnitOfWork:
+    """Opens a session; commits when the block ends normally, rolls back when it raises."""
+
+    primedocs: PrimedocsRepository
+    identity: IdentityRepository
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self._session_factory()
+        self.primedocs = PrimedocsRepository(self._session)
+        self.identity = IdentityRepository(self._session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                try:
+                    self._session.commit()
+                except IntegrityError as error:
+                    self._session.rollback()
+                    raise Conflict(
+                        "The change clashes with stored data and was not saved."
+                    ) from error
+            else:
+                self._session.rollback()
+        finally:
+            self._session.close()
+
+
+class Store:
+    """The database of one server: an engine and the units of work over it."""
+
+    def __init__(self, url: str, *, pool_size: int = 5) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url, pool_size=pool_size)
+        self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self._session_factory)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
