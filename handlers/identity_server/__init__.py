@@ -1,0 +1,1 @@
+"""The IdentityServer emulation (specs/identity-server.yaml)."""

@@ -1,0 +1,1 @@
+"""The primedocs Admin API (specs/primedocs-admin.yaml)."""

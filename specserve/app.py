@@ -1,0 +1,137 @@
+"""The app factory: one ASGI app serving every chosen API at its real base path."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.middleware import ConnexionMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from specserve.access_log import AccessLog
+from specserve.apis import chosen_apis
+from specserve.context import Services
+from specserve.contract import Contract
+from specserve.docs import PREFIX, docs_app
+from specserve.errors import handle_error
+from specserve.formats import register_formats
+from specserve.identity.errors import OAuthError
+from specserve.identity.keys import load_or_create_signing_key
+from specserve.identity.tokens import TokenService
+from specserve.request_names import CaseInsensitiveNames
+from specserve.settings import Settings
+from specserve.validation import NamedParameterValidator
+from store import DomainError, Store
+from store.migrate import is_current, upgrade
+from store.seed import seed
+
+logger = logging.getLogger("specserve")
+
+
+class StoreNotMigrated(RuntimeError):
+    pass
+
+
+class ContractResolver(Resolver):
+    """Routes each operation to `handlers.<api>.<tag>.<operationId>` (in snake case)."""
+
+    def __init__(self, contract: Contract) -> None:
+        super().__init__()
+        self._functions = {(op.method, op.path): name for name, op in contract.operations.items()}
+
+    def resolve_operation_id(self, operation: Any) -> str:
+        return self._functions[(operation.method.lower(), operation.path)]
+
+
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    """Build the server. Prepares the data folder, the signing key and, on the default
+    SQLite database, its schema and demo data on first start."""
+    settings = settings or Settings.from_env()
+    settings.check()
+    register_formats()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.effective_database_url, pool_size=max(5, settings.workers * 2))
+    prepare_database(store, settings)
+    tokens = TokenService(
+        load_or_create_signing_key(settings.data_dir),
+        issuer=settings.issuer,
+        lifetime_seconds=settings.token_lifetime_seconds,
+    )
+    apis = chosen_apis(settings.apis)
+    contracts = {api.name: Contract.load(api, settings.specs_dir) for api in apis}
+    services = Services(
+        settings=settings, store=store, tokens=tokens, apis=apis, contracts=contracts
+    )
+    return AccessLog(
+        _PathDispatch(docs=docs_app(contracts, "real"), api=_connexion_app(services)),
+        services=services,
+    )
+
+
+def prepare_database(store: Store, settings: Settings) -> None:
+    if is_current(store.engine):
+        return
+    if not settings.uses_default_sqlite:
+        raise StoreNotMigrated(
+            "The database is not at the current schema: run `specserve db upgrade` first."
+        )
+    logger.info("first start on %s: creating the schema and loading the demo data", store.url)
+    upgrade(store.engine)
+    seed(store.engine, settings.fixtures_dir / "seed")
+
+
+def _connexion_app(services: Services) -> AsyncApp:
+    operations = {
+        name: operation
+        for contract in services.contracts.values()
+        for name, operation in contract.operations.items()
+    }
+    # specserve serves the docs itself (see docs.py); names are made canonical once routed.
+    middlewares: list[Any] = [
+        m for m in ConnexionMiddleware.default_middlewares if m is not SwaggerUIMiddleware
+    ]
+    middlewares.insert(
+        middlewares.index(RoutingMiddleware) + 1,
+        functools.partial(CaseInsensitiveNames, operations=operations),
+    )
+    app = AsyncApp(
+        __name__,
+        middlewares=middlewares,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False),
+        validator_map={"parameter": NamedParameterValidator},
+    )
+    for contract in services.contracts.values():
+        app.add_api(
+            copy.deepcopy(contract.document),
+            name=contract.api.name,
+            resolver=ContractResolver(contract),
+            pythonic_params=True,
+            validate_responses=services.settings.validate_responses,
+        )
+    for error_type in (ProblemException, HTTPException, DomainError, OAuthError, Exception):
+        app.add_error_handler(error_type, handle_error)
+    return app
+
+
+class _PathDispatch:
+    """`/_specserve/...` goes to the docs, everything else to the APIs."""
+
+    def __init__(self, *, docs: ASGIApp, api: ASGIApp) -> None:
+        self.docs = docs
+        self.api = api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and (path == PREFIX or path.startswith(PREFIX + "/")):
+            await self.docs(scope, receive, send)
+        else:
+            await self.api(scope, receive, send)

@@ -1,0 +1,48 @@
+"""What a request can reach while it is served: the server's services and its correlation id.
+
+The outermost middleware binds both for each request; Connexion copies the context into the
+thread that runs a synchronous handler, so handlers and security functions see them too.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from specserve.apis import ApiDefinition
+from specserve.contract import Contract
+from specserve.identity.tokens import TokenService
+from specserve.settings import Settings
+from store import Store, UnitOfWork
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: Store
+    tokens: TokenService
+    apis: tuple[ApiDefinition, ...]
+    contracts: dict[str, Contract]
+
+    def unit_of_work(self) -> UnitOfWork:
+        return self.store.unit_of_work()
+
+
+_services: ContextVar[Services] = ContextVar("specserve_services")
+correlation_id: ContextVar[str] = ContextVar("specserve_correlation_id", default="")
+
+
+def services() -> Services:
+    try:
+        return _services.get()
+    except LookupError:
+        raise RuntimeError("no specserve request is being served in this context") from None
+
+
+def bind_services(value: Services) -> object:
+    return _services.set(value)
+
+
+def unit_of_work() -> UnitOfWork:
+    """The unit of work (one transaction) for the request being served."""
+    return services().unit_of_work()

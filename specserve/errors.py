@@ -1,0 +1,166 @@
+"""One place that turns every failure into an answer in the format of the API it belongs to.
+
+Connexion's problems (validation, auth, routing), the domain's typed errors, the token
+endpoint's OAuth errors and anything unexpected all come here. No stack trace leaves the server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from http import HTTPStatus
+from typing import Any
+
+from connexion.exceptions import OAuthProblem, OAuthScopeProblem, ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from specserve.apis import ApiDefinition, ErrorStyle, api_for_path
+from specserve.context import correlation_id, services
+from specserve.identity.errors import OAuthError
+from store.errors import DomainError
+
+logger = logging.getLogger("specserve.errors")
+
+# The `type` URIs ASP.NET Core writes into its problem details.
+_RFC9110_SECTIONS = {
+    400: "15.5.1", 401: "15.5.2", 403: "15.5.4", 404: "15.5.5", 405: "15.5.6",
+    406: "15.5.7", 409: "15.5.10", 413: "15.5.14", 415: "15.5.16", 422: "15.5.21",
+    500: "15.6.1", 503: "15.6.4",
+}  # fmt: skip
+
+_OAUTH_CODES = {400: "invalid_request", 401: "invalid_client", 403: "unauthorized_client"}
+
+
+@dataclass(frozen=True)
+class ApiError:
+    """An error before it is given an API's format."""
+
+    status: int
+    detail: str
+    field: str | None = None
+    oauth_error: str | None = None
+    headers: dict[str, str] = dataclass_field(default_factory=dict)
+
+
+def describe(exc: Exception, path: str) -> ApiError:
+    """What went wrong, whichever layer raised it."""
+    if isinstance(exc, DomainError):
+        return ApiError(status=exc.status, detail=exc.message, field=exc.field)
+    if isinstance(exc, OAuthError):
+        return ApiError(
+            status=exc.status, detail=exc.description, oauth_error=exc.error, headers=exc.headers
+        )
+    if isinstance(exc, OAuthScopeProblem):
+        return ApiError(
+            status=403,
+            detail=(
+                "The access token lacks the scope this operation requires: "
+                f"{' or '.join(_accepted_scopes(path)) or exc.required_scopes}."
+            ),
+            headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'},
+        )
+    if isinstance(exc, OAuthProblem):
+        no_token = "No authorization token provided" in str(exc.detail)
+        return ApiError(
+            status=401,
+            detail=str(exc.detail) if no_token else "The access token is invalid or expired.",
+            headers={"WWW-Authenticate": "Bearer" if no_token else 'Bearer error="invalid_token"'},
+        )
+    if isinstance(exc, ProblemException):
+        return ApiError(status=exc.status, detail=str(exc.detail or exc.title or ""))
+    if isinstance(exc, HTTPException):
+        return _http_error(exc, path)
+    logger.error("unhandled error", exc_info=exc)
+    return ApiError(
+        status=500,
+        detail=(
+            "The server failed to answer this request. Quote the correlation id "
+            f"'{correlation_id.get()}' when you report it."
+        ),
+    )
+
+
+def _http_error(exc: HTTPException, path: str) -> ApiError:
+    if exc.status_code == 404:
+        return ApiError(status=404, detail=f"No operation at '{path}'.")
+    if exc.status_code == 405:
+        # Starlette names only the method of the one route it tried; the spec knows them all.
+        allowed = _allowed_methods(path)
+        return ApiError(
+            status=405,
+            detail=f"The method is not allowed at '{path}'. Allowed: {', '.join(allowed)}.",
+            headers={"Allow": ", ".join(allowed)},
+        )
+    return ApiError(status=exc.status_code, detail=str(exc.detail), headers=dict(exc.headers or {}))
+
+
+def _owning_api(path: str) -> ApiDefinition | None:
+    return api_for_path(services().apis, path)
+
+
+def _allowed_methods(path: str) -> list[str]:
+    api = _owning_api(path)
+    if api is None:
+        return []
+    below_base = path[len(api.base_path.rstrip("/")) :] or "/"
+    return services().contracts[api.name].allowed_methods(below_base)
+
+
+def _accepted_scopes(path: str) -> list[str]:
+    api = _owning_api(path)
+    if api is None:
+        return []
+    requirements = services().contracts[api.name].document.get("security", [])
+    return [scope for requirement in requirements for scopes in requirement.values() for scope in scopes]
+
+
+def render(api: ApiDefinition | None, error: ApiError) -> ConnexionResponse:
+    """The error as the API answers it (problem details when no API owns the path)."""
+    headers = dict(error.headers)
+    if api is not None and api.error_style is ErrorStyle.OAUTH:
+        body: dict[str, Any] = {
+            "error": error.oauth_error or _OAUTH_CODES.get(error.status, "invalid_request"),
+            "error_description": error.detail,
+        }
+        media_type = "application/json"
+        headers["Cache-Control"] = "no-store"
+    else:
+        body = _problem_details(error)
+        media_type = "application/problem+json"
+    return ConnexionResponse(
+        status_code=error.status,
+        mimetype=media_type,
+        content_type=media_type,
+        body=json.dumps(body).encode("utf-8"),
+        headers=headers,
+    )
+
+
+def _problem_details(error: ApiError) -> dict[str, Any]:
+    section = _RFC9110_SECTIONS.get(error.status)
+    body: dict[str, Any] = {
+        "type": f"https://tools.ietf.org/html/rfc9110#section-{section}" if section else "about:blank",
+        "title": _phrase(error.status),
+        "status": error.status,
+        "detail": error.detail,
+        "traceId": correlation_id.get(),
+    }
+    if error.field:
+        body["errors"] = {error.field: [error.detail]}
+    return body
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+async def handle_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Connexion's error handler for every exception type specserve registers."""
+    path = request.url.path
+    return render(_owning_api(path), describe(exc, path))

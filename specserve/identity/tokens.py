@@ -1,0 +1,80 @@
+"""Issuing and verifying the RS256 access tokens of the built-in token service."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from specserve.identity.keys import SigningKey
+
+# Clocks of the token service and of the API may differ a little.
+CLOCK_SKEW_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+    scope: str
+
+
+class TokenService:
+    def __init__(self, key: SigningKey, *, issuer: str, lifetime_seconds: int) -> None:
+        self._key = key
+        self._public_key = key.private_key.public_key()
+        self.issuer = issuer
+        self.lifetime_seconds = lifetime_seconds
+
+    def issue(
+        self,
+        *,
+        client_id: str,
+        subject: str,
+        scopes: Iterable[str],
+        audiences: Iterable[str],
+        now: float | None = None,
+    ) -> IssuedToken:
+        issued_at = int(time.time() if now is None else now)
+        scope = " ".join(sorted(set(scopes)))
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": sorted(set(audiences)),
+            "sub": subject,
+            "client_id": client_id,
+            "scope": scope,
+            "iat": issued_at,
+            "nbf": issued_at,
+            "exp": issued_at + self.lifetime_seconds,
+            "jti": uuid.uuid4().hex,
+        }
+        token = jwt.encode(
+            claims,
+            self._key.private_key,
+            algorithm="RS256",
+            headers={"kid": self._key.kid, "typ": "at+jwt"},
+        )
+        return IssuedToken(access_token=token, expires_in=self.lifetime_seconds, scope=scope)
+
+    def verify(self, token: str, *, audience: str) -> dict[str, Any] | None:
+        """The token's claims if it is ours, current and meant for `audience`; else None."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._public_key,
+                algorithms=["RS256"],
+                audience=audience,
+                issuer=self.issuer,
+                leeway=CLOCK_SKEW_SECONDS,
+                options={"require": ["exp", "iat", "nbf", "iss", "aud", "sub"]},
+            )
+        except jwt.PyJWTError:
+            return None
+        return claims
+
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [self._key.public_jwk]}

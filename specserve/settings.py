@@ -1,0 +1,109 @@
+"""All settings in one object: environment variables, overridden by the command line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from specserve.apis import API_NAMES
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ENVIRONMENTS = ("development", "production")
+
+
+class SettingsError(ValueError):
+    """Settings that must not be used (a placeholder secret in production, an unknown API)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = PROJECT_ROOT / "data"
+    database_url: str | None = None
+    public_url: str = "http://localhost:8080"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 1
+    apis: tuple[str, ...] = field(default=API_NAMES)
+    environment: str = "development"
+    token_lifetime_seconds: int = 3600
+    specs_dir: Path = PROJECT_ROOT / "specs"
+    fixtures_dir: Path = PROJECT_ROOT / "fixtures"
+    log_level: str = "info"
+    validate_responses: bool = False
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'specserve.db'}"
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.public_url.rstrip('/')}/ids"
+
+    @property
+    def uses_default_sqlite(self) -> bool:
+        return self.database_url is None
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    def check(self) -> None:
+        """Refuse settings that are unsafe or meaningless."""
+        unknown = sorted(set(self.apis) - set(API_NAMES))
+        if unknown:
+            raise SettingsError(f"unknown API {unknown}; choose from {list(API_NAMES)}")
+        if self.environment not in ENVIRONMENTS:
+            raise SettingsError(f"SPECSERVE_ENV must be one of {list(ENVIRONMENTS)}")
+        if self.environment == "production":
+            if self.database_url is None:
+                raise SettingsError("production needs DATABASE_URL (PostgreSQL), not the demo SQLite")
+            if "localhost" in self.public_url or "127.0.0.1" in self.public_url:
+                raise SettingsError(
+                    "production needs SPECSERVE_PUBLIC_URL, the URL clients reach the server at "
+                    "(it names the token issuer)"
+                )
+        if self.token_lifetime_seconds <= 0:
+            raise SettingsError("SPECSERVE_TOKEN_LIFETIME must be a positive number of seconds")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        defaults = cls()
+        port = int(env.get("SPECSERVE_PORT", defaults.port))
+        apis = env.get("SPECSERVE_APIS")
+        return cls(
+            data_dir=Path(env.get("SPECSERVE_DATA_DIR", str(defaults.data_dir))),
+            database_url=env.get("DATABASE_URL") or None,
+            public_url=env.get("SPECSERVE_PUBLIC_URL", f"http://localhost:{port}"),
+            host=env.get("SPECSERVE_HOST", defaults.host),
+            port=port,
+            workers=int(env.get("SPECSERVE_WORKERS", defaults.workers)),
+            apis=tuple(apis.split(",")) if apis else defaults.apis,
+            environment=env.get("SPECSERVE_ENV", defaults.environment),
+            token_lifetime_seconds=int(
+                env.get("SPECSERVE_TOKEN_LIFETIME", defaults.token_lifetime_seconds)
+            ),
+            log_level=env.get("SPECSERVE_LOG_LEVEL", defaults.log_level),
+            validate_responses=env.get("SPECSERVE_VALIDATE_RESPONSES", "") == "1",
+        )
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that gives these settings back (for worker processes)."""
+        env = {
+            "SPECSERVE_DATA_DIR": str(self.data_dir),
+            "SPECSERVE_PUBLIC_URL": self.public_url,
+            "SPECSERVE_HOST": self.host,
+            "SPECSERVE_PORT": str(self.port),
+            "SPECSERVE_WORKERS": str(self.workers),
+            "SPECSERVE_APIS": ",".join(self.apis),
+            "SPECSERVE_ENV": self.environment,
+            "SPECSERVE_TOKEN_LIFETIME": str(self.token_lifetime_seconds),
+            "SPECSERVE_LOG_LEVEL": self.log_level,
+            "SPECSERVE_VALIDATE_RESPONSES": "1" if self.validate_responses else "",
+        }
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        return env
