@@ -52,7 +52,7 @@ class ContractResolver(Resolver):
         return self._functions[(operation.method.lower(), operation.path)]
 
 
-def create_app(settings: Settings | None = None) -> ASGIApp:
+def create_app(settings: Settings | None = None) -> AccessLog:
     """Build the server. Prepares the data folder, the signing key and, on the default
     SQLite database, its schema and demo data on first start."""
     settings = settings or Settings.from_env()

@@ -42,6 +42,9 @@ class CaseInsensitiveNames:
             if rewritten is not body:
                 scope = _with_content_length(scope, len(rewritten))
             receive = _replay(rewritten, receive)
+            if _media_type(scope) == b"text/json":
+                # Connexion parses only application/json and +json bodies for the handler.
+                scope = _with_header(scope, b"content-type", b"application/json")
         await self.next_app(scope, receive, send)
 
 
@@ -106,12 +109,16 @@ def _properties(schema: dict[str, Any]) -> dict[str, Any]:
     return properties
 
 
-def _is_json(scope: Scope) -> bool:
+def _media_type(scope: Scope) -> bytes:
     for name, value in scope.get("headers", []):
         if name == b"content-type":
-            media_type = value.split(b";")[0].strip().lower()
-            return media_type.endswith(b"/json") or media_type.endswith(b"+json")
-    return False
+            return value.split(b";")[0].strip().lower()
+    return b""
+
+
+def _is_json(scope: Scope) -> bool:
+    media_type = _media_type(scope)
+    return media_type.endswith(b"/json") or media_type.endswith(b"+json")
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -150,6 +157,10 @@ def _replay(body: bytes, original: Receive) -> Receive:
 
 
 def _with_content_length(scope: Scope, length: int) -> Scope:
-    headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
-    headers.append((b"content-length", str(length).encode("ascii")))
+    return _with_header(scope, b"content-length", str(length).encode("ascii"))
+
+
+def _with_header(scope: Scope, name: bytes, value: bytes) -> Scope:
+    headers = [(k, v) for k, v in scope["headers"] if k != name]
+    headers.append((name, value))
     return {**scope, "headers": headers}

@@ -1,0 +1,199 @@
+"""The `specserve` command: serve the APIs, print a token, manage the database."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+import yaml
+
+from specserve.apis import ALL_APIS, API_NAMES
+from specserve.app import StoreNotMigrated, create_app, prepare_database
+from specserve.identity.keys import load_or_create_signing_key
+from specserve.identity.tokens import TokenService
+from specserve.settings import Settings, SettingsError
+from store import Store
+from store.migrate import drop_everything, upgrade
+from store.seed import seed
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    settings = Settings.from_env()
+    try:
+        return int(args.run(args, settings))
+    except (SettingsError, StoreNotMigrated, CommandError) as error:
+        print(f"specserve: {error}", file=sys.stderr)
+        return 2
+
+
+class CommandError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="specserve",
+        description=(
+            "Serve the AnsysID, Access Control, DFS Admin and primedocs Admin APIs from their "
+            "OpenAPI contracts. Settings come from the environment (DATABASE_URL, "
+            "SPECSERVE_DATA_DIR, SPECSERVE_PUBLIC_URL, SPECSERVE_ENV, ...), overridden by options."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the server",
+        description=(
+            "Run the server with every API at its real base path. On the default SQLite database "
+            "the first start creates the schema and loads the demo data; a PostgreSQL database "
+            "must be migrated first with `specserve db upgrade`."
+        ),
+    )
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8080)")
+    serve.add_argument(
+        "--api",
+        action="append",
+        choices=API_NAMES,
+        metavar="NAME",
+        help=f"serve only this API; repeat for several (choices: {', '.join(API_NAMES)})",
+    )
+    serve.add_argument(
+        "--workers", type=int, help="worker processes sharing one database (default 1)"
+    )
+    serve.set_defaults(run=_serve)
+
+    token = commands.add_parser(
+        "token",
+        help="print a bearer token of an API's demo client, for curl",
+        description="Print an access token of the API's demo client (from fixtures/seed).",
+    )
+    token.add_argument("--api", required=True, choices=API_NAMES, metavar="NAME")
+    token.add_argument("--port", type=int, help="the port the server runs on (names the issuer)")
+    token.set_defaults(run=_token)
+
+    db = commands.add_parser("db", help="manage the database (DATABASE_URL)")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="migrate the schema to the newest revision").set_defaults(
+        run=_db_upgrade
+    )
+    db_commands.add_parser(
+        "seed", help="load the demo data of fixtures/seed (rows that exist are kept)"
+    ).set_defaults(run=_db_seed)
+    reset = db_commands.add_parser(
+        "reset", help="drop every table, migrate and load the demo data again"
+    )
+    reset.add_argument("--yes", action="store_true", help="required in production")
+    reset.set_defaults(run=_db_reset)
+    return parser
+
+
+def _with_port(settings: Settings, port: int | None) -> Settings:
+    if port is None:
+        return settings
+    public_url = os.environ.get("SPECSERVE_PUBLIC_URL", f"http://localhost:{port}")
+    return settings.with_overrides(port=port, public_url=public_url)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    settings = _with_port(settings, args.port).with_overrides(
+        host=args.host,
+        workers=args.workers,
+        apis=tuple(args.api) if args.api else None,
+    )
+    settings.check()
+    # Prepare once here, so that workers starting together find the schema and key in place.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.effective_database_url)
+    prepare_database(store, settings)
+    store.dispose()
+    load_or_create_signing_key(settings.data_dir)
+    os.environ.update(settings.to_env())
+    print(f"specserve: serving on http://{settings.host}:{settings.port}/ "
+          f"(docs at http://{settings.host}:{settings.port}/_specserve/)", file=sys.stderr)
+    uvicorn.run(
+        "specserve.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        access_log=False,
+        log_level=settings.log_level,
+    )
+    return 0
+
+
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    settings = _with_port(settings, args.port)
+    api = next(api for api in ALL_APIS if api.name == args.api)
+    seed_data = yaml.safe_load(
+        (settings.fixtures_dir / "seed" / "identity.yaml").read_text(encoding="utf-8")
+    )
+    api_scopes = {s["name"] for s in seed_data["api_scopes"] if s["audience"] == api.audience}
+    client = next(
+        (c for c in seed_data["clients"] if api_scopes & set(c.get("scopes", []))), None
+    )
+    if client is None:
+        raise CommandError(f"fixtures/seed/identity.yaml has no demo client for {api.name}")
+    store = Store(settings.effective_database_url)
+    prepare_database(store, settings)
+    with store.unit_of_work() as uow:
+        record = uow.identity.authenticate_client(
+            client_id=client["client_id"], secret=client["secret"]
+        )
+        if record is None:
+            raise CommandError(
+                f"the demo client {client['client_id']} is not in the database: run `specserve db seed`"
+            )
+        scopes = sorted(api_scopes & record.allowed_scopes)
+        audiences = uow.identity.audiences_of(frozenset(scopes))
+    tokens = TokenService(
+        load_or_create_signing_key(settings.data_dir),
+        issuer=settings.issuer,
+        lifetime_seconds=settings.token_lifetime_seconds,
+    )
+    issued = tokens.issue(
+        client_id=record.client_id,
+        subject=record.client_id,
+        scopes=scopes,
+        audiences=audiences.values(),
+    )
+    print(issued.access_token)
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(Store(settings.effective_database_url).engine)
+    return 0
+
+
+def _db_seed(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.environment == "production":
+        raise CommandError("the demo data (with its published client secrets) is not for production")
+    loaded = seed(Store(settings.effective_database_url).engine, settings.fixtures_dir / "seed")
+    print(f"specserve: loaded {', '.join(loaded)}", file=sys.stderr)
+    return 0
+
+
+def _db_reset(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.environment == "production" and not args.yes:
+        raise CommandError("`db reset` drops every table: add --yes to do it in production")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = Store(settings.effective_database_url).engine
+    drop_everything(engine)
+    upgrade(engine)
+    return _db_seed(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Fixtures shared by the whole suite: databases on both backends, the app, a client, tokens."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from specserve.app import create_app
+from specserve.settings import Settings
+from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tests.support.postgres import find_bin_dir, throwaway_cluster
+from tests.support.tokens import bearer, fetch_token
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql),
+]
+PRIMEDOCS_DATASOURCE = "b78c3707-d7c7-4fc7-b97f-87d70f63c1ac"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """SPECSERVE_TEST_POSTGRES_URL, or a throwaway cluster; never a silent pass without one."""
+    given = os.environ.get("SPECSERVE_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        message = "PostgreSQL is not installed (scripts/test installs it from Debian's packages)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with throwaway_cluster(bin_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sqlite_databases(tmp_path_factory: pytest.TempPathFactory) -> SqliteDatabases:
+    return SqliteDatabases(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgresql_databases(postgres_server: str) -> PostgresDatabases:
+    return PostgresDatabases(postgres_server)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    databases = request.getfixturevalue(f"{backend}_databases")
+    return str(databases.fresh(tmp_path))
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data folder (and so one signing key) for the run: keys are slow to make."""
+    return tmp_path_factory.mktemp("data")
+
+
+def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=data_dir,
+        public_url="http://testserver",
+        validate_responses=True,
+        **overrides,
+    )
+
+
+@pytest.fixture
+def app(database_url: str, data_dir: Path) -> Iterator[Any]:
+    application = create_app(settings_for(database_url, data_dir))
+    yield application
+    application.services.store.dispose()
+
+
+@pytest.fixture
+def client(app: Any) -> TestClient:
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture
+def auth(client: TestClient) -> dict[str, str]:
+    """Authorization header with a real token of the demo client."""
+    return bearer(fetch_token(client))

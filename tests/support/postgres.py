@@ -1,0 +1,93 @@
+"""A throwaway PostgreSQL cluster for the test run, from Debian's packages.
+
+initdb and the server refuse to run as root, so as root they run as the `postgres` user
+(which Debian's package creates). The cluster lives in a temporary folder, listens on a free
+loopback port, trades durability for speed, and is removed when the run ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def find_bin_dir() -> Path | None:
+    """The newest installed PostgreSQL's bin folder (or PG_BIN_DIR)."""
+    if os.environ.get("PG_BIN_DIR"):
+        return Path(os.environ["PG_BIN_DIR"])
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0,
+    )
+    if candidates:
+        return Path(candidates[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _as_server_user(command: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return command
+    return ["runuser", "-u", _server_user(), "--", *command]
+
+
+def _server_user() -> str:
+    for name in ("postgres", "nobody"):
+        with contextlib.suppress(KeyError):
+            pwd.getpwnam(name)
+            return name
+    raise RuntimeError("running as root, but there is no `postgres` user to run the server as")
+
+
+@contextlib.contextmanager
+def throwaway_cluster(bin_dir: Path) -> Iterator[str]:
+    """Start a cluster; yield a SQLAlchemy URL of its `postgres` database; stop and remove it."""
+    folder = Path(tempfile.mkdtemp(prefix="specserve-pg-"))
+    data = folder / "data"
+    if os.geteuid() == 0:
+        user = pwd.getpwnam(_server_user())
+        os.chown(folder, user.pw_uid, user.pw_gid)
+    port = _free_port()
+    run = {"check": True, "capture_output": True, "text": True}
+    try:
+        subprocess.run(
+            _as_server_user(
+                [str(bin_dir / "initdb"), "-D", str(data), "-U", "specserve", "-A", "trust",
+                 "-E", "UTF8", "--no-sync", "--locale=C"]
+            ),
+            **run,  # type: ignore[call-overload]
+        )
+        options = (
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        subprocess.run(
+            _as_server_user(
+                [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
+                 str(folder / "server.log"), "-w", "-t", "60", "start"]
+            ),
+            **run,  # type: ignore[call-overload]
+        )
+        yield f"postgresql+psycopg://specserve@127.0.0.1:{port}/postgres"
+    finally:
+        if (data / "postmaster.pid").exists():
+            subprocess.run(
+                _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+                check=False,
+                capture_output=True,
+            )
+        shutil.rmtree(folder, ignore_errors=True)
