@@ -5,11 +5,11 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.engine import make_engine
-from store.errors import Conflict
+from store.errors import Conflict, Invalid
 from store.identity.repository import IdentityRepository
 from store.primedocs.repository import PrimedocsRepository
 
@@ -36,6 +36,9 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
+            if isinstance(exc, DataError):
+                self._session.rollback()
+                raise Invalid("A value of the request cannot be stored (NUL or out of range).") from exc
             if exc_type is None:
                 try:
                     self._session.commit()

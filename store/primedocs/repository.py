@@ -221,7 +221,8 @@ class PrimedocsRepository:
     # lookups
 
     def _require_datasource(self, datasource_id: str) -> Datasource:
-        datasource = self._session.get(Datasource, datasource_id)
+        # PostgreSQL cannot even compare a string holding NUL; no datasource id has one.
+        datasource = None if "\x00" in datasource_id else self._session.get(Datasource, datasource_id)
         if datasource is None:
             raise NotFound(f"No datasource with id '{datasource_id}'.")
         return datasource

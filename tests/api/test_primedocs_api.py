@@ -317,3 +317,17 @@ class TestProfileShares:
         )
         assert response.status_code == 200
         assert LAURA in {share["accountId"] for share in self.shares(client, auth)}
+
+
+class TestValuesNoDatabaseCanStore:
+    def test_nul_in_a_title_is_400_and_stores_nothing(self, client: TestClient, auth) -> None:
+        url = f"{BASE}/Users/{ANNA}/Profiles/{ANNA_PROFILE}"
+        response = client.put(url, headers=auth, json={"title": "Anna\u0000Muster"})
+        assert response.status_code == 400
+        problem(response)
+        assert client.get(url, headers=auth).json()["title"] == "Anna Muster"
+
+    def test_nul_in_a_datasource_id_is_404(self, client: TestClient, auth) -> None:
+        response = client.get("/webapi/api/v3/b78c%00/Admin/Users", headers=auth)
+        assert response.status_code == 404
+        problem(response)
