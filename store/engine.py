@@ -56,4 +56,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
+    # writes fails at once ("database is locked") when another writer got in between,
+    # whereas waiting for the lock at BEGIN honours busy_timeout.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

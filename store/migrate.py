@@ -26,6 +26,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    with engine.begin() as connection:
+        config = _config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
 def is_current(engine: Engine) -> bool:
     """True when the database is at the newest revision."""
     head = ScriptDirectory.from_config(_config()).get_current_head()
