@@ -48,7 +48,7 @@ class AccessLog:
             await self.app(scope, receive, send_with_id)
         finally:
             logger.info(
-                '%s %s %d %.1fms correlation_id=%s',
+                "%s %s %d %.1fms correlation_id=%s",
                 scope["method"],
                 scope["path"],
                 status,

@@ -41,7 +41,7 @@ class StoreNotMigrated(RuntimeError):
     pass
 
 
-class ContractResolver(Resolver):
+class ContractResolver(Resolver):  # type: ignore[misc]
     """Routes each operation to `handlers.<api>.<tag>.<operationId>` (in snake case)."""
 
     def __init__(self, contract: Contract) -> None:

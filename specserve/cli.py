@@ -12,7 +12,7 @@ import uvicorn
 import yaml
 
 from specserve.apis import ALL_APIS, API_NAMES
-from specserve.app import StoreNotMigrated, create_app, prepare_database
+from specserve.app import StoreNotMigrated, prepare_database
 from specserve.identity.keys import load_or_create_signing_key
 from specserve.identity.tokens import TokenService
 from specserve.settings import Settings, SettingsError
@@ -83,9 +83,9 @@ def _parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="manage the database (DATABASE_URL)")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_commands.add_parser("upgrade", help="migrate the schema to the newest revision").set_defaults(
-        run=_db_upgrade
-    )
+    db_commands.add_parser(
+        "upgrade", help="migrate the schema to the newest revision"
+    ).set_defaults(run=_db_upgrade)
     db_commands.add_parser(
         "seed", help="load the demo data of fixtures/seed (rows that exist are kept)"
     ).set_defaults(run=_db_seed)
@@ -118,8 +118,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     store.dispose()
     load_or_create_signing_key(settings.data_dir)
     os.environ.update(settings.to_env())
-    print(f"specserve: serving on http://{settings.host}:{settings.port}/ "
-          f"(docs at http://{settings.host}:{settings.port}/_specserve/)", file=sys.stderr)
+    print(
+        f"specserve: serving on http://{settings.host}:{settings.port}/ "
+        f"(docs at http://{settings.host}:{settings.port}/_specserve/)",
+        file=sys.stderr,
+    )
     uvicorn.run(
         "specserve.app:create_app",
         factory=True,
@@ -139,9 +142,7 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
         (settings.fixtures_dir / "seed" / "identity.yaml").read_text(encoding="utf-8")
     )
     api_scopes = {s["name"] for s in seed_data["api_scopes"] if s["audience"] == api.audience}
-    client = next(
-        (c for c in seed_data["clients"] if api_scopes & set(c.get("scopes", []))), None
-    )
+    client = next((c for c in seed_data["clients"] if api_scopes & set(c.get("scopes", []))), None)
     if client is None:
         raise CommandError(f"fixtures/seed/identity.yaml has no demo client for {api.name}")
     store = Store(settings.effective_database_url)
@@ -152,7 +153,8 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
         )
         if record is None:
             raise CommandError(
-                f"the demo client {client['client_id']} is not in the database: run `specserve db seed`"
+                f"the demo client {client['client_id']} is not in the database: "
+                "run `specserve db seed`"
             )
         scopes = sorted(api_scopes & record.allowed_scopes)
         audiences = uow.identity.audiences_of(frozenset(scopes))
@@ -179,7 +181,9 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 def _db_seed(args: argparse.Namespace, settings: Settings) -> int:
     if settings.environment == "production":
-        raise CommandError("the demo data (with its published client secrets) is not for production")
+        raise CommandError(
+            "the demo data (with its published client secrets) is not for production"
+        )
     loaded = seed(Store(settings.effective_database_url).engine, settings.fixtures_dir / "seed")
     print(f"specserve: loaded {', '.join(loaded)}", file=sys.stderr)
     return 0

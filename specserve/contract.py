@@ -73,10 +73,10 @@ class Contract:
     def _operation(self, path: str, method: str, item: dict[str, Any]) -> Operation:
         spec = item[method]
         tag = spec["tags"][0]
-        function = (
-            f"{self.api.handler_package}.{snake_case(tag)}.{snake_case(spec['operationId'])}"
+        function = f"{self.api.handler_package}.{snake_case(tag)}.{snake_case(spec['operationId'])}"
+        parameters = resolve_refs(
+            item.get("parameters", []) + spec.get("parameters", []), self.document
         )
-        parameters = resolve_refs(item.get("parameters", []) + spec.get("parameters", []), self.document)
         query_names = {p["name"].lower(): p["name"] for p in parameters if p["in"] == "query"}
         body = resolve_refs(spec.get("requestBody", {}), self.document)
         json_schemas = [

@@ -48,9 +48,10 @@ def docs_app(contracts: dict[str, Contract], mode: str) -> Starlette:
             for c in contracts.values()
         )
         return HTMLResponse(
-            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>specserve</title></head>"
-            "<body><h1>specserve</h1><table><tr><th>API</th><th>base path</th><th>mode</th>"
-            f"<th>docs</th></tr>{rows}</table></body></html>"
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>specserve</title></head><body><h1>specserve</h1><table>"
+            "<tr><th>API</th><th>base path</th><th>mode</th><th>docs</th></tr>"
+            f"{rows}</table></body></html>"
         )
 
     async def api_list(request: Request) -> Response:

@@ -114,7 +114,9 @@ def _accepted_scopes(path: str) -> list[str]:
     if api is None:
         return []
     requirements = services().contracts[api.name].document.get("security", [])
-    return [scope for requirement in requirements for scopes in requirement.values() for scope in scopes]
+    return [
+        scope for requirement in requirements for scopes in requirement.values() for scope in scopes
+    ]
 
 
 def render(api: ApiDefinition | None, error: ApiError) -> ConnexionResponse:
@@ -142,7 +144,9 @@ def render(api: ApiDefinition | None, error: ApiError) -> ConnexionResponse:
 def _problem_details(error: ApiError) -> dict[str, Any]:
     section = _RFC9110_SECTIONS.get(error.status)
     body: dict[str, Any] = {
-        "type": f"https://tools.ietf.org/html/rfc9110#section-{section}" if section else "about:blank",
+        "type": f"https://tools.ietf.org/html/rfc9110#section-{section}"
+        if section
+        else "about:blank",
         "title": _phrase(error.status),
         "status": error.status,
         "detail": error.detail,

@@ -50,7 +50,8 @@ class CaseInsensitiveNames:
 
 def canonical_query(query_string: bytes, operation: Operation) -> bytes:
     try:
-        pairs = parse_qsl(query_string.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        # Percent-encoded bytes must be UTF-8 too, or re-encoding would alter the value.
+        pairs = parse_qsl(query_string.decode("utf-8"), keep_blank_values=True, errors="strict")
     except UnicodeDecodeError as error:
         raise BadRequestProblem(detail="The query string is not valid UTF-8.") from error
     renamed = [(operation.query_names.get(name.lower(), name), value) for name, value in pairs]
@@ -85,14 +86,17 @@ def _rename(value: Any, schema: dict[str, Any]) -> tuple[Any, bool]:
     if not isinstance(value, dict):
         return value, False
     properties = _properties(schema)
-    canonical = {name.lower(): name for name in properties}
+    canonical = {declared.lower(): declared for declared in properties}
     renamed: dict[str, Any] = {}
     changed = False
     for key, item in value.items():
-        name = canonical.get(key.lower(), key)
+        name = canonical.get(str(key).lower()) or str(key)
         if name in renamed:
             raise BadRequestProblem(
-                detail=f"The property '{name}' is given more than once (names match without regard to case)."
+                detail=(
+                    f"The property '{name}' is given more than once "
+                    "(names match without regard to case)."
+                )
             )
         extra = schema.get("additionalProperties")
         sub_schema = properties.get(name) or (extra if isinstance(extra, dict) else {})
@@ -112,7 +116,7 @@ def _properties(schema: dict[str, Any]) -> dict[str, Any]:
 def _media_type(scope: Scope) -> bytes:
     for name, value in scope.get("headers", []):
         if name == b"content-type":
-            return value.split(b";")[0].strip().lower()
+            return bytes(value).split(b";")[0].strip().lower()
     return b""
 
 

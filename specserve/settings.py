@@ -59,7 +59,9 @@ class Settings:
             raise SettingsError(f"SPECSERVE_ENV must be one of {list(ENVIRONMENTS)}")
         if self.environment == "production":
             if self.database_url is None:
-                raise SettingsError("production needs DATABASE_URL (PostgreSQL), not the demo SQLite")
+                raise SettingsError(
+                    "production needs DATABASE_URL (PostgreSQL), not the demo SQLite"
+                )
             if "localhost" in self.public_url or "127.0.0.1" in self.public_url:
                 raise SettingsError(
                     "production needs SPECSERVE_PUBLIC_URL, the URL clients reach the server at "

@@ -50,7 +50,9 @@ def _add_missing(session: Session, row: Base, key: object) -> bool:
 
 def _load_identity(session: Session, data: dict[str, Any], secret_rounds: int) -> None:
     for scope in data.get("api_scopes", []):
-        _add_missing(session, ApiScope(name=scope["name"], audience=scope["audience"]), scope["name"])
+        _add_missing(
+            session, ApiScope(name=scope["name"], audience=scope["audience"]), scope["name"]
+        )
     for client in data.get("clients", []):
         if session.get(Client, client["client_id"]) is not None:
             continue

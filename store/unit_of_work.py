@@ -38,7 +38,9 @@ class UnitOfWork:
         try:
             if isinstance(exc, DataError):
                 self._session.rollback()
-                raise Invalid("A value of the request cannot be stored (NUL or out of range).") from exc
+                raise Invalid(
+                    "A value of the request cannot be stored (NUL or out of range)."
+                ) from exc
             if exc_type is None:
                 try:
                     self._session.commit()

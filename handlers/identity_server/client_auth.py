@@ -54,7 +54,9 @@ def _basic(authorization: str | None) -> ClientCredentials | None:
         client_id, secret = decoded.split(":", 1)
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise OAuthError(
-            "invalid_client", "The HTTP Basic credentials are malformed.", status=401,
+            "invalid_client",
+            "The HTTP Basic credentials are malformed.",
+            status=401,
             headers=BASIC_CHALLENGE,
         ) from error
     # RFC 6749 has both parts form-urlencoded before they are joined.

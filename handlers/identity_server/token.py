@@ -32,9 +32,9 @@ def issue_token(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, st
         if refused or not scopes:
             raise OAuthError(
                 "invalid_scope",
-                f"The client '{client.client_id}' may not ask for the scope "
-                f"'{' '.join(refused)}'." if refused else
-                f"The client '{client.client_id}' has no scope to ask for.",
+                f"The client '{client.client_id}' may not ask for the scope '{' '.join(refused)}'."
+                if refused
+                else f"The client '{client.client_id}' has no scope to ask for.",
             )
         audiences = uow.identity.audiences_of(frozenset(scopes))
     issued = services().tokens.issue(

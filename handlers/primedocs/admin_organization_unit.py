@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.primedocs import mapping
-from handlers.responses import JsonAnswer, empty_ok, json_ok
+from handlers.responses import JsonAnswer, json_ok
 from specserve.context import unit_of_work
 
 

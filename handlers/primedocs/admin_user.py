@@ -12,7 +12,9 @@ from specserve.context import unit_of_work
 
 def list_users(datasource_id: str, page_size: int = 50, page: int = 1) -> JsonAnswer:
     with unit_of_work() as uow:
-        result = uow.primedocs.list_users(datasource_id=datasource_id, page=page, page_size=page_size)
+        result = uow.primedocs.list_users(
+            datasource_id=datasource_id, page=page, page_size=page_size
+        )
     return json_ok(mapping.paged(result, mapping.user_info))
 
 

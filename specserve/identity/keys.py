@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -49,11 +50,9 @@ def _create_key_file(path: Path) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(pem)
         os.chmod(temporary, 0o600)
-        try:
-            # link() fails if another process got there first; its key wins.
+        # link() fails if another process got there first; its key wins.
+        with contextlib.suppress(FileExistsError):
             os.link(temporary, path)
-        except FileExistsError:
-            pass
     finally:
         os.unlink(temporary)
 
@@ -61,7 +60,14 @@ def _create_key_file(path: Path) -> None:
 def _signing_key(private_key: rsa.RSAPrivateKey) -> SigningKey:
     public = json.loads(RSAAlgorithm.to_jwk(private_key.public_key()))
     kid = _thumbprint(public)
-    jwk = {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid, "n": public["n"], "e": public["e"]}
+    jwk = {
+        "kty": "RSA",
+        "use": "sig",
+        "alg": "RS256",
+        "kid": kid,
+        "n": public["n"],
+        "e": public["e"],
+    }
     return SigningKey(kid=kid, private_key=private_key, public_jwk=jwk)
 
 

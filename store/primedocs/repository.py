@@ -192,9 +192,7 @@ class PrimedocsRepository:
                 f"No account with id '{account_id}' in this datasource.", field="accountId"
             )
         if account.id == profile.user_id:
-            raise Invalid(
-                "A profile cannot be shared with its own user.", field="accountId"
-            )
+            raise Invalid("A profile cannot be shared with its own user.", field="accountId")
         share = self._session.scalar(
             select(ProfileShare).where(
                 ProfileShare.profile_id == profile.id, ProfileShare.account_id == account.id
@@ -222,7 +220,9 @@ class PrimedocsRepository:
 
     def _require_datasource(self, datasource_id: str) -> Datasource:
         # PostgreSQL cannot even compare a string holding NUL; no datasource id has one.
-        datasource = None if "\x00" in datasource_id else self._session.get(Datasource, datasource_id)
+        datasource = (
+            None if "\x00" in datasource_id else self._session.get(Datasource, datasource_id)
+        )
         if datasource is None:
             raise NotFound(f"No datasource with id '{datasource_id}'.")
         return datasource

@@ -91,7 +91,9 @@ def test_bad_client_credentials_are_invalid_client(client: TestClient, credentia
 def test_wrong_basic_credentials_get_a_basic_challenge(client: TestClient) -> None:
     basic = base64.b64encode(b"CustomApiClient:nope").decode()
     response = client.post(
-        TOKEN_URL, data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"}
+        TOKEN_URL,
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}"},
     )
     oauth_error(response, 401, "invalid_client")
     assert response.headers["www-authenticate"].startswith("Basic")
@@ -109,7 +111,8 @@ def test_basic_and_form_secret_together_are_invalid_request(client: TestClient) 
 
 def test_a_scope_the_client_may_not_have_is_invalid_scope(client: TestClient) -> None:
     response = client.post(
-        TOKEN_URL, data={"grant_type": "client_credentials", "scope": "pd_AdminWebApi admin", **DEMO_CLIENT}
+        TOKEN_URL,
+        data={"grant_type": "client_credentials", "scope": "pd_AdminWebApi admin", **DEMO_CLIENT},
     )
     assert "'admin'" in oauth_error(response, 400, "invalid_scope")
 

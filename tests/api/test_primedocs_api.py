@@ -66,17 +66,22 @@ class TestPaging:
         assert body["data"] == []
         assert body["pagingDetails"] == {"pageSize": 3, "page": 9, "totalPages": 2}
 
-    @pytest.mark.parametrize("query", ["PageSize=0", "PageSize=501", "Page=0", "page=-1", "pageSize=ten"])
+    @pytest.mark.parametrize(
+        "query", ["PageSize=0", "PageSize=501", "Page=0", "page=-1", "pageSize=ten"]
+    )
     def test_out_of_range_values_are_400(self, client: TestClient, auth, query: str) -> None:
         response = client.get(f"{BASE}/Users?{query}", headers=auth)
         assert response.status_code == 400
-        name = query.split("=")[0].lower()
+        name = query.split("=", maxsplit=1)[0].lower()
         assert f"'{'PageSize' if name == 'pagesize' else 'Page'}'" in problem(response)["detail"]
 
     def test_organization_units_in_title_order(self, client: TestClient, auth) -> None:
         body = client.get(f"{BASE}/OrganizationUnits", headers=auth).json()
         assert [unit["title"] for unit in body["data"]] == [
-            "Head Office", "Human Resources", "Legal", "Sales",
+            "Head Office",
+            "Human Resources",
+            "Legal",
+            "Sales",
         ]
 
 
@@ -100,7 +105,9 @@ class TestOnboarding:
         second = client.post(f"{BASE}/Users?SID={NEW_SID}", headers=auth)
         assert second.status_code == 200
         assert second.json() == first
-        existing = client.post(f"{BASE}/Users?sid=S-1-5-21-3623811015-3361044348-30300820-1101", headers=auth)
+        existing = client.post(
+            f"{BASE}/Users?sid=S-1-5-21-3623811015-3361044348-30300820-1101", headers=auth
+        )
         assert existing.json()["id"] == ANNA
         listed = client.get(f"{BASE}/Users", headers=auth).json()["data"]
         assert len(listed) == 4
@@ -168,7 +175,9 @@ class TestUsersAndProfiles:
             ("GET", f"/Users/{ANNA}/Profiles/{ANNA_PROFILE}"),
         ],
     )
-    def test_unknown_datasource_is_404(self, client: TestClient, auth, method: str, path: str) -> None:
+    def test_unknown_datasource_is_404(
+        self, client: TestClient, auth, method: str, path: str
+    ) -> None:
         response = client.request(
             method, f"/webapi/api/v3/{uuid.UUID(int=3)}/Admin{path}", headers=auth
         )
@@ -215,7 +224,9 @@ class TestUpdateProfile:
         assert client.get(self.URL, headers=auth).json()["title"] == "Via text/json"
 
     @pytest.mark.parametrize("unit", [str(uuid.UUID(int=4)), BRANCH_OFFICE_OTHER_DATASOURCE])
-    def test_unknown_unit_is_404_and_changes_nothing(self, client: TestClient, auth, unit: str) -> None:
+    def test_unknown_unit_is_404_and_changes_nothing(
+        self, client: TestClient, auth, unit: str
+    ) -> None:
         response = client.put(
             self.URL, headers=auth, json={"title": "Not saved", "organizationUnitId": unit}
         )

@@ -9,6 +9,8 @@ import yaml
 from starlette.testclient import TestClient
 
 from specserve.settings import PROJECT_ROOT
+from store.primedocs.repository import PrimedocsRepository
+from tests.api.test_primedocs_api import ANNA, ANNA_PROFILE
 from tests.conftest import PRIMEDOCS_DATASOURCE
 
 USERS = f"/webapi/api/v3/{PRIMEDOCS_DATASOURCE}/Admin/Users"
@@ -25,7 +27,10 @@ class TestDocs:
         assert page.status_code == 200
         assert "/_specserve/docs/primedocs/" in page.text
 
-    @pytest.mark.parametrize(("api", "spec_file"), [("primedocs", "primedocs-admin.yaml"), ("ids", "identity-server.yaml")])
+    @pytest.mark.parametrize(
+        ("api", "spec_file"),
+        [("primedocs", "primedocs-admin.yaml"), ("ids", "identity-server.yaml")],
+    )
     def test_each_spec_as_json_and_yaml(self, client: TestClient, api: str, spec_file: str) -> None:
         on_disk = yaml.safe_load((PROJECT_ROOT / "specs" / spec_file).read_text())
         assert client.get(f"/_specserve/docs/{api}/openapi.json").json() == on_disk
@@ -53,7 +58,9 @@ class TestRoutingErrors:
         assert response.headers["content-type"] == "application/problem+json"
 
     def test_405_on_a_path_with_one_method(self, client: TestClient, auth) -> None:
-        response = client.post(f"/webapi/api/v3/{PRIMEDOCS_DATASOURCE}/Admin/OrganizationUnits", headers=auth)
+        response = client.post(
+            f"/webapi/api/v3/{PRIMEDOCS_DATASOURCE}/Admin/OrganizationUnits", headers=auth
+        )
         assert response.status_code == 405
         assert response.headers["allow"] == "GET"
 
@@ -66,9 +73,11 @@ class TestRoutingErrors:
         assert ids.json()["error"] == "invalid_request"
 
     def test_a_body_over_the_limit_is_413(self, client: TestClient, auth) -> None:
-        url = f"{USERS}/8f0e2c54-3b1a-4d6e-9c7f-1a2b3c4d5001/Profiles/a1f3c2d4-5e6f-4a7b-8c9d-0e1f2a3b6001"
+        url = f"{USERS}/{ANNA}/Profiles/{ANNA_PROFILE}"
         body = b'{"title": "' + b"x" * (1024 * 1024) + b'"}'
-        response = client.put(url, headers={**auth, "Content-Type": "application/json"}, content=body)
+        response = client.put(
+            url, headers={**auth, "Content-Type": "application/json"}, content=body
+        )
         assert response.status_code == 413
 
 
@@ -100,8 +109,6 @@ class TestUnexpectedErrors:
     def test_a_crash_is_a_500_problem_without_a_stack_trace(
         self, client: TestClient, auth, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from store.primedocs.repository import PrimedocsRepository
-
         def explode(self, **kwargs):
             raise RuntimeError("secret internals")
 

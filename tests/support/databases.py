@@ -58,7 +58,9 @@ class PostgresDatabases:
         return self._url_of(name)
 
     def _url_of(self, database: str) -> str:
-        return make_url(self._server_url).set(database=database).render_as_string(hide_password=False)
+        return (
+            make_url(self._server_url).set(database=database).render_as_string(hide_password=False)
+        )
 
     def _execute(self, statement: str) -> None:
         engine = sa.create_engine(self._server_url, isolation_level="AUTOCOMMIT")

@@ -25,7 +25,9 @@ def find_bin_dir() -> Path | None:
         return Path(os.environ["PG_BIN_DIR"])
     candidates = sorted(
         glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-        key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0,
+        key=lambda p: (
+            int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0
+        ),
     )
     if candidates:
         return Path(candidates[-1]).parent
@@ -53,6 +55,12 @@ def _server_user() -> str:
     raise RuntimeError("running as root, but there is no `postgres` user to run the server as")
 
 
+def _run(*command: object, check: bool = True) -> None:
+    subprocess.run(
+        _as_server_user([str(part) for part in command]), check=check, capture_output=True
+    )
+
+
 @contextlib.contextmanager
 def throwaway_cluster(bin_dir: Path) -> Iterator[str]:
     """Start a cluster; yield a SQLAlchemy URL of its `postgres` database; stop and remove it."""
@@ -62,31 +70,22 @@ def throwaway_cluster(bin_dir: Path) -> Iterator[str]:
         user = pwd.getpwnam(_server_user())
         os.chown(folder, user.pw_uid, user.pw_gid)
     port = _free_port()
-    run = {"check": True, "capture_output": True, "text": True}
+    options = (
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
     try:
-        subprocess.run(
-            _as_server_user(
-                [str(bin_dir / "initdb"), "-D", str(data), "-U", "specserve", "-A", "trust",
-                 "-E", "UTF8", "--no-sync", "--locale=C"]
-            ),
-            **run,  # type: ignore[call-overload]
-        )
-        options = (
-            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        subprocess.run(
-            _as_server_user(
-                [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-                 str(folder / "server.log"), "-w", "-t", "60", "start"]
-            ),
-            **run,  # type: ignore[call-overload]
-        )
+        _run(bin_dir / "initdb", "-D", data, "-U", "specserve", "-A", "trust", "-E", "UTF8",
+             "--no-sync", "--locale=C")  # fmt: skip
+        _run(bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", folder / "server.log",
+             "-w", "-t", "60", "start")  # fmt: skip
         yield f"postgresql+psycopg://specserve@127.0.0.1:{port}/postgres"
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(
-                _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+                _as_server_user(
+                    [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
+                ),
                 check=False,
                 capture_output=True,
             )

@@ -13,7 +13,9 @@ DEMO_CLIENT = {"client_id": "CustomApiClient", "client_secret": "CustomClient_Se
 NO_ADMIN_SCOPE_CLIENT = {"client_id": "ReportingClient", "client_secret": "Reporting_Secret_456"}
 
 
-def fetch_token(client: TestClient, scope: str | None = "pd_AdminWebApi", **credentials: str) -> str:
+def fetch_token(
+    client: TestClient, scope: str | None = "pd_AdminWebApi", **credentials: str
+) -> str:
     form = {"grant_type": "client_credentials", **(credentials or DEMO_CLIENT)}
     if scope is not None:
         form["scope"] = scope

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from specserve.identity import keys
 from specserve.identity.keys import KEY_FILE, load_or_create_signing_key
 
 
@@ -45,13 +45,13 @@ def test_two_workers_starting_together_end_up_with_one_key(
 ) -> None:
     # Both threads must be past the "no key file yet" check before either writes its key.
     both_generating = threading.Barrier(2, timeout=30)
-    generate = keys.rsa.generate_private_key
+    generate = rsa.generate_private_key
 
     def generate_together(*args: Any, **kwargs: Any) -> Any:
         both_generating.wait()
         return generate(*args, **kwargs)
 
-    monkeypatch.setattr(keys.rsa, "generate_private_key", generate_together)
+    monkeypatch.setattr(rsa, "generate_private_key", generate_together)
     with ThreadPoolExecutor(max_workers=2) as pool:
         first, second = pool.map(lambda _: load_or_create_signing_key(tmp_path), range(2))
     assert first.kid == second.kid

@@ -1,0 +1,134 @@
+"""`specserve serve` as a user runs it: a process on a loopback port, then the seed's examples."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import PRIMEDOCS_DATASOURCE
+
+ADMIN = f"/webapi/api/v3/{PRIMEDOCS_DATASOURCE}/Admin"
+SPECSERVE = [sys.executable, "-m", "specserve"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run_server(env: dict[str, str], *args: str) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [*SPECSERVE, "serve", "--port", str(port), *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/_specserve/apis", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError(
+                    f"the server did not start: {process.communicate()[1][-2000:]}"
+                )
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        assert process.returncode in (0, -15), (
+            process.stderr.read()[-2000:] if process.stderr else ""
+        )
+
+
+def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SPECSERVE_") and k != "DATABASE_URL"
+    }
+    return {**env, "SPECSERVE_DATA_DIR": str(tmp_path / "data"), **extra}
+
+
+def walk_the_seed_examples(base: str) -> None:
+    token = httpx.post(
+        f"{base}/ids/connect/token",
+        data={
+            "client_id": "CustomApiClient",
+            "client_secret": "CustomClient_Secret_123",
+            "grant_type": "client_credentials",
+            "scope": "pd_AdminWebApi",
+        },
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    users = httpx.get(f"{base}{ADMIN}/Users?pageSize=2&page=1", headers=headers)
+    assert users.status_code == 200
+    assert users.json()["pagingDetails"] == {"pageSize": 2, "page": 1, "totalPages": 2}
+    onboarded = httpx.post(
+        f"{base}{ADMIN}/Users?sid=S-1-5-21-3623811015-3361044348-30300820-1106", headers=headers
+    )
+    assert onboarded.status_code == 200
+    assert onboarded.json()["title"] == "Jonas Weber"
+
+
+def test_serve_on_a_fresh_data_folder_seeds_sqlite_and_answers(tmp_path: Path) -> None:
+    for base in run_server(environment(tmp_path)):
+        walk_the_seed_examples(base)
+    assert (tmp_path / "data" / "specserve.db").exists()
+
+
+@pytest.mark.postgresql
+def test_two_workers_share_one_postgresql(tmp_path: Path, postgresql_databases) -> None:
+    env = environment(tmp_path, DATABASE_URL=postgresql_databases.empty())
+    for command in (["db", "upgrade"], ["db", "seed"]):
+        subprocess.run([*SPECSERVE, *command], env=env, check=True, capture_output=True)
+    for base in run_server(env, "--workers", "2"):
+        walk_the_seed_examples(base)
+        # Both workers answer from the same database: the onboarded user is seen by each.
+        token = httpx.post(
+            f"{base}/ids/connect/token",
+            data={
+                "client_id": "CustomApiClient",
+                "client_secret": "CustomClient_Secret_123",
+                "grant_type": "client_credentials",
+            },
+        ).json()["access_token"]
+        for _ in range(6):
+            listed = httpx.get(f"{base}{ADMIN}/Users", headers={"Authorization": f"Bearer {token}"})
+            assert "Jonas Weber" in {user["title"] for user in listed.json()["data"]}
+
+
+@pytest.mark.postgresql
+def test_serve_refuses_an_unmigrated_postgresql(tmp_path: Path, postgresql_databases) -> None:
+    env = environment(tmp_path, DATABASE_URL=postgresql_databases.empty())
+    result = subprocess.run(
+        [*SPECSERVE, "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "specserve db upgrade" in result.stderr

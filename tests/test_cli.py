@@ -1,0 +1,66 @@
+"""The `specserve` command line, in process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from specserve.app import create_app
+from specserve.cli import main
+from specserve.settings import Settings
+from tests.conftest import PRIMEDOCS_DATASOURCE
+
+
+@pytest.fixture
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("DATABASE_URL", "SPECSERVE_PUBLIC_URL", "SPECSERVE_PORT", "SPECSERVE_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SPECSERVE_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["serve", "--help"], ["db", "--help"], ["token", "--help"]]
+)
+def test_help_explains_each_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0
+    assert "usage: specserve" in capsys.readouterr().out
+
+
+def test_db_commands_build_and_rebuild_the_database(environment: Path) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "seed"]) == 0
+    assert (environment / "specserve.db").exists()
+    assert main(["db", "reset"]) == 0
+
+
+def test_token_prints_a_token_the_server_accepts(
+    environment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["token", "--api", "primedocs", "--port", "8080"]) == 0
+    token = capsys.readouterr().out.strip()
+    app = create_app(Settings.from_env())
+    response = TestClient(app).get(
+        f"/webapi/api/v3/{PRIMEDOCS_DATASOURCE}/Admin/Users",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200
+
+
+def test_production_refuses_demo_data_and_placeholder_settings(
+    environment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SPECSERVE_ENV", "production")
+    assert main(["db", "seed"]) == 2
+    assert main(["serve"]) == 2
+    assert "DATABASE_URL" in capsys.readouterr().err
+
+
+def test_unknown_api_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--api", "nothing"])
+    assert exit_info.value.code == 2

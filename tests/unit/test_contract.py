@@ -1,0 +1,99 @@
+"""What the runtime learns from a spec: handler names, references, query names, methods."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from specserve.apis import PRIMEDOCS
+from specserve.contract import Contract, resolve_refs, snake_case
+from specserve.settings import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def contract() -> Contract:
+    return Contract.load(PRIMEDOCS, PROJECT_ROOT / "specs")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("AdminUser", "admin_user"),
+        ("listOrganizationUnits", "list_organization_units"),
+        ("getOpenidConfiguration", "get_openid_configuration"),
+        ("HTTPHeader", "http_header"),
+        ("token-endpoint", "token_endpoint"),
+    ],
+)
+def test_snake_case(name: str, expected: str) -> None:
+    assert snake_case(name) == expected
+
+
+DOCUMENT: dict[str, Any] = {
+    "components": {
+        "schemas": {
+            "PagedResponse`1<AdminUserInfo[]v3>": {
+                "type": "object",
+                "properties": {"data": {"$ref": "#/components/schemas/Info"}},
+            },
+            "Info": {"type": "array", "items": {"$ref": "#/components/schemas/a~1b"}},
+            "a/b": {"type": "string"},
+            "~1": {"type": "integer"},
+        }
+    }
+}
+
+
+def test_resolve_refs_follows_json_pointers_through_refs_and_lists() -> None:
+    node = {
+        "schemas": [{"$ref": "#/components/schemas/PagedResponse`1<AdminUserInfo[]v3>"}],
+        "tilde": {"$ref": "#/components/schemas/~01"},
+        "plain": 1,
+    }
+    assert resolve_refs(node, DOCUMENT) == {
+        "schemas": [
+            {
+                "type": "object",
+                "properties": {"data": {"type": "array", "items": {"type": "string"}}},
+            }
+        ],
+        "tilde": {"type": "integer"},
+        "plain": 1,
+    }
+
+
+def test_resolve_refs_refuses_remote_references() -> None:
+    with pytest.raises(ValueError, match="only local references"):
+        resolve_refs({"$ref": "other.yaml#/components/schemas/X"}, DOCUMENT)
+
+
+def test_operations_are_named_after_their_handlers(contract: Contract) -> None:
+    list_users = contract.operations["handlers.primedocs.admin_user.list_users"]
+    assert list_users.method == "get"
+    assert list_users.path == "/api/v3/{datasourceId}/Admin/Users"
+    assert list_users.query_names == {"pagesize": "PageSize", "page": "Page"}
+    assert list_users.json_body_schema is None
+    assert "handlers.primedocs.admin_organization_unit.list_organization_units" in (
+        contract.operations
+    )
+
+
+def test_a_json_body_schema_is_resolved(contract: Contract) -> None:
+    update = contract.operations["handlers.primedocs.admin_user.update_profile"]
+    assert update.json_body_schema is not None
+    assert "$ref" not in repr(update.json_body_schema)
+    assert "organizationUnitId" in update.json_body_schema["properties"]
+
+
+@pytest.mark.parametrize(
+    ("path", "methods"),
+    [
+        ("/api/v3/x/Admin/Users", ["GET", "POST"]),
+        ("/api/v3/x/Admin/Users/y/Profiles/z", ["GET", "PUT"]),
+        ("/api/v3/x/Admin/Users/extra/segments/here", []),
+        ("/api/v3/x/Admin/Nothing", []),
+    ],
+)
+def test_allowed_methods(contract: Contract, path: str, methods: list[str]) -> None:
+    assert contract.allowed_methods(path) == methods
