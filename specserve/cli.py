@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import uvicorn
+import uvicorn.config
 import yaml
 
 from specserve.apis import ALL_APIS, API_NAMES
@@ -131,8 +134,26 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=settings.workers,
         access_log=False,
         log_level=settings.log_level,
+        log_config=_log_config(settings.log_level),
     )
     return 0
+
+
+def _log_config(level: str) -> dict[str, Any]:
+    """Uvicorn's logging plus specserve's own lines; applied in every worker process."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["specserve"] = {"format": LOG_FORMAT}
+    config["handlers"]["specserve"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "specserve",
+        "stream": "ext://sys.stderr",
+    }
+    config["loggers"]["specserve"] = {
+        "handlers": ["specserve"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return dict(config)
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> int:

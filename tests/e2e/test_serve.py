@@ -25,15 +25,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run_server(env: dict[str, str], *args: str) -> Iterator[str]:
+def run_server(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
+    """Yield the base URL of a running `specserve serve`; its output goes to `log`."""
     port = free_port()
-    process = subprocess.Popen(
-        [*SPECSERVE, "serve", "--port", str(port), *args],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*SPECSERVE, "serve", "--port", str(port), *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=output,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -45,9 +46,8 @@ def run_server(env: dict[str, str], *args: str) -> Iterator[str]:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise AssertionError(
-                    f"the server did not start: {process.communicate()[1][-2000:]}"
-                )
+                process.wait()
+                raise AssertionError(f"the server did not start: {log.read_text()[-2000:]}")
             time.sleep(0.2)
         yield base
     finally:
@@ -57,9 +57,7 @@ def run_server(env: dict[str, str], *args: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        assert process.returncode in (0, -15), (
-            process.stderr.read()[-2000:] if process.stderr else ""
-        )
+        assert process.returncode in (0, -15), log.read_text()[-2000:]
 
 
 def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -71,7 +69,8 @@ def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
     return {**env, "SPECSERVE_DATA_DIR": str(tmp_path / "data"), **extra}
 
 
-def walk_the_seed_examples(base: str) -> None:
+def demo_client_auth(base: str) -> dict[str, str]:
+    """The seed's token request, as its PowerShell example sends it."""
     token = httpx.post(
         f"{base}/ids/connect/token",
         data={
@@ -81,7 +80,11 @@ def walk_the_seed_examples(base: str) -> None:
             "scope": "pd_AdminWebApi",
         },
     ).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {token}"}
+
+
+def walk_the_seed_examples(base: str) -> None:
+    headers = demo_client_auth(base)
     users = httpx.get(f"{base}{ADMIN}/Users?pageSize=2&page=1", headers=headers)
     assert users.status_code == 200
     assert users.json()["pagingDetails"] == {"pageSize": 2, "page": 1, "totalPages": 2}
@@ -93,9 +96,11 @@ def walk_the_seed_examples(base: str) -> None:
 
 
 def test_serve_on_a_fresh_data_folder_seeds_sqlite_and_answers(tmp_path: Path) -> None:
-    for base in run_server(environment(tmp_path)):
+    log = tmp_path / "server.log"
+    for base in run_server(environment(tmp_path), log):
         walk_the_seed_examples(base)
     assert (tmp_path / "data" / "specserve.db").exists()
+    assert f"POST {ADMIN}/Users 200" in log.read_text()
 
 
 @pytest.mark.postgresql
@@ -103,20 +108,16 @@ def test_two_workers_share_one_postgresql(tmp_path: Path, postgresql_databases) 
     env = environment(tmp_path, DATABASE_URL=postgresql_databases.empty())
     for command in (["db", "upgrade"], ["db", "seed"]):
         subprocess.run([*SPECSERVE, *command], env=env, check=True, capture_output=True)
-    for base in run_server(env, "--workers", "2"):
+    log = tmp_path / "server.log"
+    for base in run_server(env, log, "--workers", "2"):
         walk_the_seed_examples(base)
         # Both workers answer from the same database: the onboarded user is seen by each.
-        token = httpx.post(
-            f"{base}/ids/connect/token",
-            data={
-                "client_id": "CustomApiClient",
-                "client_secret": "CustomClient_Secret_123",
-                "grant_type": "client_credentials",
-            },
-        ).json()["access_token"]
+        headers = demo_client_auth(base)
         for _ in range(6):
-            listed = httpx.get(f"{base}{ADMIN}/Users", headers={"Authorization": f"Bearer {token}"})
+            listed = httpx.get(f"{base}{ADMIN}/Users", headers=headers)
             assert "Jonas Weber" in {user["title"] for user in listed.json()["data"]}
+    # Each worker writes the access log too (the walk above listed users once more).
+    assert log.read_text().count(f"GET {ADMIN}/Users 200") == 7
 
 
 @pytest.mark.postgresql
