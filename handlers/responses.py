@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.responses import Response
+
 JSON = {"Content-Type": "application/json"}
 
 
@@ -14,5 +16,6 @@ def json_ok(body: Any) -> JsonAnswer:
     return body, 200, JSON
 
 
-def empty_ok() -> tuple[None, int]:
-    return None, 200
+def empty_ok() -> Response:
+    """200 with no body, and so no Content-Type (Connexion would name the errors' one)."""
+    return Response(status_code=200)

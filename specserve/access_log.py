@@ -10,6 +10,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import quote
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,11 +51,17 @@ class AccessLog:
             logger.info(
                 "%s %s %d %.1fms correlation_id=%s",
                 scope["method"],
-                scope["path"],
+                loggable_path(scope),
                 status,
                 (time.perf_counter() - started) * 1000,
                 request_id,
             )
+
+
+def loggable_path(scope: Scope) -> str:
+    """The path as the client sent it, percent-encoded, so that it cannot forge a log line."""
+    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+    return quote(bytes(raw).split(b"?", 1)[0], safe="/%:@!$&'()*+,;=-._~")
 
 
 def _incoming_correlation_id(scope: Scope) -> str | None:

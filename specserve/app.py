@@ -25,11 +25,11 @@ from specserve.docs import PREFIX, docs_app
 from specserve.errors import handle_error
 from specserve.formats import register_formats
 from specserve.identity.errors import OAuthError
-from specserve.identity.keys import load_or_create_signing_key
-from specserve.identity.tokens import TokenService
+from specserve.identity.tokens import token_service
+from specserve.paths import CanonicalPaths
 from specserve.request_names import CaseInsensitiveNames
 from specserve.settings import Settings
-from specserve.validation import NamedParameterValidator
+from specserve.validation import VALIDATOR_MAP
 from store import DomainError, Store
 from store.migrate import is_current, upgrade
 from store.seed import seed
@@ -52,27 +52,34 @@ class ContractResolver(Resolver):  # type: ignore[misc]
         return self._functions[(operation.method.lower(), operation.path)]
 
 
+# Connexion logs each validation failure at ERROR with the offending values (client secrets
+# among them) and warns on each request to an operation with several body media types; the
+# client gets both as a 400 or not at all, so in the server's log they are noise, or a leak.
+QUIETED_LOGGERS = ("connexion.validators", "connexion.operations.openapi3")
+
+
 def create_app(settings: Settings | None = None) -> AccessLog:
     """Build the server. Prepares the data folder, the signing key and, on the default
     SQLite database, its schema and demo data on first start."""
     settings = settings or Settings.from_env()
     settings.check()
+    for name in QUIETED_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     register_formats()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.effective_database_url, pool_size=max(5, settings.workers * 2))
     prepare_database(store, settings)
-    tokens = TokenService(
-        load_or_create_signing_key(settings.data_dir),
-        issuer=settings.issuer,
-        lifetime_seconds=settings.token_lifetime_seconds,
-    )
+    tokens = token_service(settings)
     apis = chosen_apis(settings.apis)
     contracts = {api.name: Contract.load(api, settings.specs_dir) for api in apis}
     services = Services(
         settings=settings, store=store, tokens=tokens, apis=apis, contracts=contracts
     )
     return AccessLog(
-        _PathDispatch(docs=docs_app(contracts, "real"), api=_connexion_app(services)),
+        _PathDispatch(
+            docs=docs_app(contracts, "real"),
+            api=CanonicalPaths(_connexion_app(services), contracts=contracts),
+        ),
         services=services,
     )
 
@@ -107,7 +114,7 @@ def _connexion_app(services: Services) -> AsyncApp:
         __name__,
         middlewares=middlewares,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False),
-        validator_map={"parameter": NamedParameterValidator},
+        validator_map=VALIDATOR_MAP,
     )
     for contract in services.contracts.values():
         app.add_api(

@@ -17,7 +17,10 @@ def bearer_token_info(token: str, request: Any) -> dict[str, Any] | None:
     api = api_for_path(current.apis, request.url.path)
     if api is None or api.audience is None:
         return None
-    return current.tokens.verify(token, audience=api.audience)
+    claims = current.tokens.verify(token, audience=api.audience)
+    if claims is None or not isinstance(claims.get("scope", ""), str):
+        return None
+    return claims
 
 
 def basic_client_passthrough(username: str, password: str) -> dict[str, Any]:

@@ -16,8 +16,10 @@ import yaml
 
 from specserve.apis import ALL_APIS, API_NAMES
 from specserve.app import StoreNotMigrated, prepare_database
+from specserve.contract import Contract
+from specserve.identity.grants import issue_for_client
 from specserve.identity.keys import load_or_create_signing_key
-from specserve.identity.tokens import TokenService
+from specserve.identity.tokens import token_service
 from specserve.settings import Settings, SettingsError
 from store import Store
 from store.migrate import drop_everything, upgrade
@@ -29,9 +31,8 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    settings = Settings.from_env()
     try:
-        return int(args.run(args, settings))
+        return int(args.run(args, Settings.from_env()))
     except (SettingsError, StoreNotMigrated, CommandError) as error:
         print(f"specserve: {error}", file=sys.stderr)
         return 2
@@ -159,13 +160,14 @@ def _log_config(level: str) -> dict[str, Any]:
 def _token(args: argparse.Namespace, settings: Settings) -> int:
     settings = _with_port(settings, args.port)
     api = next(api for api in ALL_APIS if api.name == args.api)
+    accepted = set(Contract.load(api, settings.specs_dir).accepted_scopes())
     seed_data = yaml.safe_load(
         (settings.fixtures_dir / "seed" / "identity.yaml").read_text(encoding="utf-8")
     )
-    api_scopes = {s["name"] for s in seed_data["api_scopes"] if s["audience"] == api.audience}
-    client = next((c for c in seed_data["clients"] if api_scopes & set(c.get("scopes", []))), None)
+    client = next((c for c in seed_data["clients"] if accepted & set(c["scopes"])), None)
     if client is None:
         raise CommandError(f"fixtures/seed/identity.yaml has no demo client for {api.name}")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.effective_database_url)
     prepare_database(store, settings)
     with store.unit_of_work() as uow:
@@ -177,19 +179,9 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
                 f"the demo client {client['client_id']} is not in the database: "
                 "run `specserve db seed`"
             )
-        scopes = sorted(api_scopes & record.allowed_scopes)
-        audiences = uow.identity.audiences_of(frozenset(scopes))
-    tokens = TokenService(
-        load_or_create_signing_key(settings.data_dir),
-        issuer=settings.issuer,
-        lifetime_seconds=settings.token_lifetime_seconds,
-    )
-    issued = tokens.issue(
-        client_id=record.client_id,
-        subject=record.client_id,
-        scopes=scopes,
-        audiences=audiences.values(),
-    )
+        issued = issue_for_client(
+            uow, token_service(settings), record, accepted & record.allowed_scopes
+        )
     print(issued.access_token)
     return 0
 

@@ -14,6 +14,12 @@ from specserve.apis import ApiDefinition
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON_MEDIA = re.compile(r"^(application/json|text/json|application/[^/]*\+json)$")
+FORM_MEDIA = "application/x-www-form-urlencoded"
+
+
+def is_json_media_type(media_type: str) -> bool:
+    """JSON as the specs declare it: application/json, text/json, application/*+json."""
+    return bool(JSON_MEDIA.match(media_type.split(";", maxsplit=1)[0].strip().lower()))
 
 
 def snake_case(name: str) -> str:
@@ -48,6 +54,11 @@ class Operation:
     path: str  # the template below the API's base path
     query_names: dict[str, str]  # lower-cased name -> the spec's name
     json_body_schema: dict[str, Any] | None
+    # The spec's names of query parameters taking integers, and those taking arrays.
+    query_integers: frozenset[str] = frozenset()
+    query_arrays: frozenset[str] = frozenset()
+    body_media_types: tuple[str, ...] = ()
+    form_body_schema: dict[str, Any] | None = None
 
 
 @dataclass
@@ -56,6 +67,7 @@ class Contract:
     document: dict[str, Any]
     operations: dict[str, Operation] = field(default_factory=dict)
     _path_patterns: list[tuple[re.Pattern[str], list[str]]] = field(default_factory=list)
+    _path_templates: list[tuple[re.Pattern[str], list[Any]]] = field(default_factory=list)
 
     @classmethod
     def load(cls, api: ApiDefinition, specs_dir: Path) -> Contract:
@@ -65,6 +77,7 @@ class Contract:
             methods = [m for m in HTTP_METHODS if m in item]
             pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
             contract._path_patterns.append((re.compile(f"^{pattern}$"), methods))
+            contract._path_templates.append(_template_matcher(path))
             for method in methods:
                 operation = contract._operation(path, method, item)
                 contract.operations[operation.function] = operation
@@ -77,20 +90,47 @@ class Contract:
         parameters = resolve_refs(
             item.get("parameters", []) + spec.get("parameters", []), self.document
         )
-        query_names = {p["name"].lower(): p["name"] for p in parameters if p["in"] == "query"}
-        body = resolve_refs(spec.get("requestBody", {}), self.document)
+        query = [p for p in parameters if p["in"] == "query"]
+        content = resolve_refs(spec.get("requestBody", {}), self.document).get("content", {})
         json_schemas = [
             media["schema"]
-            for media_type, media in body.get("content", {}).items()
-            if JSON_MEDIA.match(media_type) and "schema" in media
+            for media_type, media in content.items()
+            if is_json_media_type(media_type) and "schema" in media
         ]
         return Operation(
             function=function,
             method=method,
             path=path,
-            query_names=query_names,
+            query_names={p["name"].lower(): p["name"] for p in query},
             json_body_schema=json_schemas[0] if json_schemas else None,
+            query_integers=frozenset(
+                p["name"] for p in query if p.get("schema", {}).get("type") == "integer"
+            ),
+            query_arrays=frozenset(
+                p["name"] for p in query if p.get("schema", {}).get("type") == "array"
+            ),
+            body_media_types=tuple(content),
+            form_body_schema=content.get(FORM_MEDIA, {}).get("schema"),
         )
+
+    def accepted_scopes(self) -> list[str]:
+        """The scopes that open the API (each of the top-level security alternatives)."""
+        return [
+            scope
+            for requirement in self.document.get("security", [])
+            for scopes in requirement.values()
+            for scope in scopes
+        ]
+
+    def canonical_path(self, path_below_base: str) -> str | None:
+        """The path with its literal segments in the spec's casing, if a template matches it
+        without regard to case (as ASP.NET routes); None if none does."""
+        for matcher, pieces in self._path_templates:
+            match = matcher.match(path_below_base)
+            if match:
+                values = iter(match.groups())
+                return "".join(next(values) if piece is None else piece for piece in pieces)
+        return None
 
     def allowed_methods(self, path_below_base: str) -> list[str]:
         """The methods the spec declares for a concrete path (for a 405's Allow header)."""
@@ -104,3 +144,18 @@ class Contract:
 
     def as_yaml(self) -> bytes:
         return yaml.safe_dump(self.document, sort_keys=False, allow_unicode=True).encode("utf-8")
+
+
+def _template_matcher(template: str) -> tuple[re.Pattern[str], list[Any]]:
+    """A case-insensitive matcher of a path template, and its pieces: literal text, or None
+    where a parameter's value goes."""
+    pieces: list[Any] = []
+    regex = []
+    for literal, parameter in re.findall(r"([^{]*)(\{[^}]+\})?", template):
+        if literal:
+            pieces.append(literal)
+            regex.append(re.escape(literal))
+        if parameter:
+            pieces.append(None)
+            regex.append("([^/]+)")
+    return re.compile(f"^{''.join(regex)}$", re.IGNORECASE), pieces

@@ -113,18 +113,16 @@ def _accepted_scopes(path: str) -> list[str]:
     api = _owning_api(path)
     if api is None:
         return []
-    requirements = services().contracts[api.name].document.get("security", [])
-    return [
-        scope for requirement in requirements for scopes in requirement.values() for scope in scopes
-    ]
+    return services().contracts[api.name].accepted_scopes()
 
 
 def render(api: ApiDefinition | None, error: ApiError) -> ConnexionResponse:
     """The error as the API answers it (problem details when no API owns the path)."""
     headers = dict(error.headers)
     if api is not None and api.error_style is ErrorStyle.OAUTH:
+        fallback = "server_error" if error.status >= 500 else "invalid_request"
         body: dict[str, Any] = {
-            "error": error.oauth_error or _OAUTH_CODES.get(error.status, "invalid_request"),
+            "error": error.oauth_error or _OAUTH_CODES.get(error.status, fallback),
             "error_description": error.detail,
         }
         media_type = "application/json"

@@ -1,23 +1,31 @@
-"""Names without regard to case, as the real (ASP.NET) services match them.
+"""Requests read the way the real (ASP.NET) services bind them, before Connexion validates.
 
-After Connexion has routed a request, query parameter names and the property names of a JSON
-body are rewritten to the casing the operation's spec declares, so that validation and the
-handlers see one canonical form. The body must be UTF-8 JSON; anything else is a 400 here,
-before a validator could fail on it.
+Once Connexion has routed a request to an operation:
+- query parameter names and the property names of a JSON body are rewritten to the casing the
+  operation's spec declares (ASP.NET matches them without regard to case), so that validation
+  and the handlers see one canonical form;
+- a scalar query parameter given twice binds its first value, as in ASP.NET, and an integer
+  parameter takes ASCII digits only;
+- a body must be UTF-8 and, for JSON, well-formed, with no property given twice; a form body
+  (the token endpoint's) may not repeat a parameter (RFC 6749, section 3.2); a body without a
+  Content-Type is a 415. These are 400s here, before a validator could trip over them.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from connexion.exceptions import BadRequestProblem, ProblemException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from specserve.contract import Operation
+from specserve.contract import FORM_MEDIA, Operation, is_json_media_type
 
 MAX_BODY_BYTES = 1024 * 1024
+_ASCII_INTEGER = re.compile(r"^\s*[+-]?[0-9]+\s*$")
 
 
 class CaseInsensitiveNames:
@@ -36,16 +44,40 @@ class CaseInsensitiveNames:
             return
         if operation.query_names and scope.get("query_string"):
             scope = {**scope, "query_string": canonical_query(scope["query_string"], operation)}
-        if operation.json_body_schema is not None and _is_json(scope):
+        if operation.body_media_types:
+            scope, receive = await self._bind_body(scope, receive, operation)
+        await self.next_app(scope, receive, send)
+
+    async def _bind_body(
+        self, scope: Scope, receive: Receive, operation: Operation
+    ) -> tuple[Scope, Receive]:
+        media_type = _media_type(scope)
+        if operation.json_body_schema is not None and is_json_media_type(media_type):
             body = await _read_body(receive)
             rewritten = canonical_json_body(body, operation.json_body_schema)
             if rewritten is not body:
-                scope = _with_content_length(scope, len(rewritten))
-            receive = _replay(rewritten, receive)
-            if _media_type(scope) == b"text/json":
+                scope = _with_header(scope, b"content-length", str(len(rewritten)).encode())
+            if media_type == "text/json":
                 # Connexion parses only application/json and +json bodies for the handler.
                 scope = _with_header(scope, b"content-type", b"application/json")
-        await self.next_app(scope, receive, send)
+            return scope, _replay(rewritten, receive)
+        if operation.form_body_schema is not None and media_type == FORM_MEDIA:
+            body = await _read_body(receive)
+            check_form_body(body, operation.form_body_schema)
+            return scope, _replay(body, receive)
+        if not media_type:
+            body = await _read_body(receive)
+            if body.strip():
+                raise ProblemException(
+                    status=415,
+                    title="Unsupported Media Type",
+                    detail=(
+                        "The request has a body but no Content-Type; this operation takes "
+                        f"{', '.join(operation.body_media_types)}."
+                    ),
+                )
+            return scope, _replay(body, receive)
+        return scope, receive
 
 
 def canonical_query(query_string: bytes, operation: Operation) -> bytes:
@@ -54,10 +86,23 @@ def canonical_query(query_string: bytes, operation: Operation) -> bytes:
         pairs = parse_qsl(query_string.decode("utf-8"), keep_blank_values=True, errors="strict")
     except UnicodeDecodeError as error:
         raise BadRequestProblem(detail="The query string is not valid UTF-8.") from error
-    renamed = [(operation.query_names.get(name.lower(), name), value) for name, value in pairs]
-    if renamed == pairs:
+    declared = set(operation.query_names.values())
+    bound: set[str] = set()
+    kept = []
+    for name, value in pairs:
+        canonical = operation.query_names.get(name.lower(), name)
+        if canonical in declared and canonical not in operation.query_arrays:
+            if canonical in bound:
+                continue
+            bound.add(canonical)
+        if canonical in operation.query_integers and value and not _ASCII_INTEGER.match(value):
+            raise BadRequestProblem(
+                detail=f"The query parameter '{canonical}' is invalid: '{value}' is not an integer."
+            )
+        kept.append((canonical, value))
+    if kept == pairs:
         return query_string
-    return urlencode(renamed).encode("ascii")
+    return urlencode(kept).encode("ascii")
 
 
 def canonical_json_body(body: bytes, schema: dict[str, Any]) -> bytes:
@@ -69,13 +114,44 @@ def canonical_json_body(body: bytes, schema: dict[str, Any]) -> bytes:
     except UnicodeDecodeError as error:
         raise BadRequestProblem(detail="The request body is not valid UTF-8.") from error
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
+        document = json.loads(text, object_pairs_hook=_object_without_repeats)
+    except (ValueError, RecursionError) as error:
         raise BadRequestProblem(detail=f"The request body is not valid JSON: {error}.") from error
+    try:
+        # json.loads lets "\ud800" through; no database can store half a character.
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise BadRequestProblem(
+            detail="The request body holds a lone UTF-16 surrogate, which is not a character."
+        ) from error
     renamed, changed = _rename(document, schema)
     if not changed and not body.startswith(b"\xef\xbb\xbf"):
         return body
     return json.dumps(renamed).encode("utf-8")
+
+
+def check_form_body(body: bytes, schema: dict[str, Any]) -> None:
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as error:
+        raise BadRequestProblem(detail="The form is not valid UTF-8.") from error
+    arrays = {
+        name for name, prop in schema.get("properties", {}).items() if prop.get("type") == "array"
+    }
+    repeated = sorted(
+        name for name, count in Counter(name for name, _ in pairs).items() if count > 1
+    )
+    for name in repeated:
+        if name not in arrays:
+            raise BadRequestProblem(detail=f"The parameter '{name}' is given more than once.")
+
+
+def _object_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) < len(pairs):
+        repeated = next(name for name, count in Counter(n for n, _ in pairs).items() if count > 1)
+        raise ValueError(f"the property '{repeated}' is given more than once")
+    return document
 
 
 def _rename(value: Any, schema: dict[str, Any]) -> tuple[Any, bool]:
@@ -113,16 +189,11 @@ def _properties(schema: dict[str, Any]) -> dict[str, Any]:
     return properties
 
 
-def _media_type(scope: Scope) -> bytes:
+def _media_type(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"content-type":
-            return bytes(value).split(b";")[0].strip().lower()
-    return b""
-
-
-def _is_json(scope: Scope) -> bool:
-    media_type = _media_type(scope)
-    return media_type.endswith(b"/json") or media_type.endswith(b"+json")
+            return bytes(value).decode("latin-1").split(";")[0].strip().lower()
+    return ""
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -158,10 +229,6 @@ def _replay(body: bytes, original: Receive) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return receive
-
-
-def _with_content_length(scope: Scope, length: int) -> Scope:
-    return _with_header(scope, b"content-length", str(length).encode("ascii"))
 
 
 def _with_header(scope: Scope, name: bytes, value: bytes) -> Scope:

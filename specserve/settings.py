@@ -74,7 +74,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         defaults = cls()
-        port = int(env.get("SPECSERVE_PORT", defaults.port))
+        port = _integer(env, "SPECSERVE_PORT", defaults.port)
         apis = env.get("SPECSERVE_APIS")
         return cls(
             data_dir=Path(env.get("SPECSERVE_DATA_DIR", str(defaults.data_dir))),
@@ -82,11 +82,11 @@ class Settings:
             public_url=env.get("SPECSERVE_PUBLIC_URL", f"http://localhost:{port}"),
             host=env.get("SPECSERVE_HOST", defaults.host),
             port=port,
-            workers=int(env.get("SPECSERVE_WORKERS", defaults.workers)),
+            workers=_integer(env, "SPECSERVE_WORKERS", defaults.workers),
             apis=tuple(apis.split(",")) if apis else defaults.apis,
             environment=env.get("SPECSERVE_ENV", defaults.environment),
-            token_lifetime_seconds=int(
-                env.get("SPECSERVE_TOKEN_LIFETIME", defaults.token_lifetime_seconds)
+            token_lifetime_seconds=_integer(
+                env, "SPECSERVE_TOKEN_LIFETIME", defaults.token_lifetime_seconds
             ),
             log_level=env.get("SPECSERVE_LOG_LEVEL", defaults.log_level),
             validate_responses=env.get("SPECSERVE_VALIDATE_RESPONSES", "") == "1",
@@ -109,3 +109,13 @@ class Settings:
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         return env
+
+
+def _integer(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None

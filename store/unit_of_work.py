@@ -9,7 +9,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.engine import make_engine
-from store.errors import Conflict, Invalid
+from store.errors import Conflict, DomainError, Invalid
 from store.identity.repository import IdentityRepository
 from store.primedocs.repository import PrimedocsRepository
 
@@ -36,23 +36,31 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if isinstance(exc, DataError):
+            if exc is not None:
                 self._session.rollback()
-                raise Invalid(
-                    "A value of the request cannot be stored (NUL or out of range)."
-                ) from exc
-            if exc_type is None:
-                try:
-                    self._session.commit()
-                except IntegrityError as error:
-                    self._session.rollback()
-                    raise Conflict(
-                        "The change clashes with stored data and was not saved."
-                    ) from error
-            else:
+                refusal = _database_refusal(exc)
+                if refusal is not None:
+                    raise refusal from exc
+                return
+            try:
+                self._session.commit()
+            except IntegrityError as error:
                 self._session.rollback()
+                raise Conflict(_CLASH) from error
         finally:
             self._session.close()
+
+
+_CLASH = "The change clashes with stored data and was not saved."
+
+
+def _database_refusal(error: BaseException) -> DomainError | None:
+    """The typed error for a value or change the database refuses; None for anything else."""
+    if isinstance(error, IntegrityError):
+        return Conflict(_CLASH)
+    if isinstance(error, (DataError, UnicodeEncodeError)):
+        return Invalid("A value of the request cannot be stored (NUL, out of range).")
+    return None
 
 
 class Store:

@@ -64,3 +64,19 @@ def test_unknown_api_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["serve", "--api", "nothing"])
     assert exit_info.value.code == 2
+
+
+def test_token_works_on_a_data_folder_not_made_yet(
+    environment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SPECSERVE_DATA_DIR", str(environment / "not" / "yet"))
+    assert main(["token", "--api", "primedocs"]) == 0
+    assert capsys.readouterr().out.count(".") == 2
+
+
+def test_a_malformed_setting_is_a_clear_error(
+    environment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SPECSERVE_PORT", "abc")
+    assert main(["db", "upgrade"]) == 2
+    assert "SPECSERVE_PORT must be a whole number" in capsys.readouterr().err

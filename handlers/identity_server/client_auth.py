@@ -36,6 +36,11 @@ def client_credentials(form: dict[str, Any], authorization: str | None) -> Clien
             "invalid_request", "Authenticate the client one way: HTTP Basic or the form, not both."
         )
     if basic is not None:
+        if form.get("client_id") not in (None, basic.client_id):
+            raise OAuthError(
+                "invalid_request",
+                "The form's client_id is not the client of the HTTP Basic credentials.",
+            )
         return basic
     if not in_form or not form.get("client_id") or form.get("client_secret") is None:
         raise OAuthError(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from starlette.responses import Response
+
 from handlers.primedocs import mapping
 from handlers.responses import JsonAnswer, empty_ok, json_ok
 from specserve.context import unit_of_work
@@ -42,7 +44,7 @@ def get_profile(datasource_id: str, user_id: str, profile_id: str) -> JsonAnswer
 
 def update_profile(
     datasource_id: str, user_id: str, profile_id: str, body: dict[str, Any]
-) -> tuple[None, int]:
+) -> Response:
     unit_id = body.get("organizationUnitId")
     with unit_of_work() as uow:
         uow.primedocs.update_profile(
@@ -57,7 +59,7 @@ def update_profile(
 
 def update_profile_shares(
     datasource_id: str, user_id: str, profile_id: str, body: dict[str, Any]
-) -> tuple[None, int]:
+) -> Response:
     with unit_of_work() as uow:
         uow.primedocs.put_profile_share(
             datasource_id=datasource_id,

@@ -10,7 +10,8 @@ from typing import Any
 
 import jwt
 
-from specserve.identity.keys import SigningKey
+from specserve.identity.keys import SigningKey, load_or_create_signing_key
+from specserve.settings import Settings
 
 # Clocks of the token service and of the API may differ a little.
 CLOCK_SKEW_SECONDS = 5
@@ -78,3 +79,12 @@ class TokenService:
 
     def jwks(self) -> dict[str, Any]:
         return {"keys": [self._key.public_jwk]}
+
+
+def token_service(settings: Settings) -> TokenService:
+    """The server's token service: its key from the data folder (made on first use)."""
+    return TokenService(
+        load_or_create_signing_key(settings.data_dir),
+        issuer=settings.issuer,
+        lifetime_seconds=settings.token_lifetime_seconds,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -142,12 +142,8 @@ class PrimedocsRepository:
             .where(ProfileShare.profile_id == profile.id)
             .order_by(ProfileShare.account_id)
         ).all()
-        base = self._profile_record(profile)
         return ProfileDetailRecord(
-            id=base.id,
-            title=base.title,
-            organization_unit_id=base.organization_unit_id,
-            organization_unit_title=base.organization_unit_title,
+            **asdict(self._profile_record(profile)),
             shares=tuple(ShareRecord(id=s.id, account_id=s.account_id) for s in shares),
         )
 
@@ -193,27 +189,33 @@ class PrimedocsRepository:
             )
         if account.id == profile.user_id:
             raise Invalid("A profile cannot be shared with its own user.", field="accountId")
-        share = self._session.scalar(
-            select(ProfileShare).where(
-                ProfileShare.profile_id == profile.id, ProfileShare.account_id == account.id
-            )
-        )
+        share = self._share(profile.id, account.id)
         if profile_permission_level == 0 and signature_permission_level == 0:
             if share is not None:
                 self._session.delete(share)
-        elif share is None:
-            self._session.add(
-                ProfileShare(
-                    id=uuid.uuid4(),
-                    profile_id=profile.id,
-                    account_id=account.id,
-                    profile_permission_level=profile_permission_level,
-                    signature_permission_level=signature_permission_level,
-                )
-            )
-        else:
-            share.profile_permission_level = profile_permission_level
-            share.signature_permission_level = signature_permission_level
+                self._session.flush()
+            return
+        if share is None:
+            try:
+                # A savepoint: a concurrent request may add this account's share first.
+                with self._session.begin_nested():
+                    self._session.add(
+                        ProfileShare(
+                            id=uuid.uuid4(),
+                            profile_id=profile.id,
+                            account_id=account.id,
+                            profile_permission_level=profile_permission_level,
+                            signature_permission_level=signature_permission_level,
+                        )
+                    )
+                    self._session.flush()
+                return
+            except IntegrityError:
+                share = self._share(profile.id, account.id)
+                if share is None:
+                    raise
+        share.profile_permission_level = profile_permission_level
+        share.signature_permission_level = signature_permission_level
         self._session.flush()
 
     # lookups
@@ -242,6 +244,13 @@ class PrimedocsRepository:
         if profile is None or profile.user_id != user.id:
             raise NotFound(f"No profile with id '{profile_id}' for this user.")
         return profile
+
+    def _share(self, profile_id: uuid.UUID, account_id: uuid.UUID) -> ProfileShare | None:
+        return self._session.scalar(
+            select(ProfileShare).where(
+                ProfileShare.profile_id == profile_id, ProfileShare.account_id == account_id
+            )
+        )
 
     def _user_by_sid(self, datasource_id: str, sid: str) -> User | None:
         return self._session.scalar(

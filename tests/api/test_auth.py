@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.testclient import TestClient
 
 from tests.conftest import PRIMEDOCS_DATASOURCE
-from tests.support.tokens import bearer, fetch_token, forged_token
+from tests.support.tokens import NO_ADMIN_SCOPE_CLIENT, bearer, fetch_token, forged_token
 
 URL = f"/webapi/api/v3/{PRIMEDOCS_DATASOURCE}/Admin/Users"
 
@@ -88,6 +88,22 @@ def test_an_hmac_token_keyed_with_the_public_key_is_401(client: TestClient, app)
     public_jwk = app.services.tokens.jwks()["keys"][0]
     forged = jwt.encode(claims, key=public_jwk["n"].encode() * 2, algorithm="HS256")
     assert client.get(URL, headers=bearer(forged)).status_code == 401
+
+
+def test_a_real_token_of_a_client_without_the_admin_scope_is_403(client: TestClient) -> None:
+    token = fetch_token(client, scope=None, **NO_ADMIN_SCOPE_CLIENT)
+    response = client.get(URL, headers=bearer(token))
+    assert response.status_code == 403
+    assert response.headers["www-authenticate"] == 'Bearer error="insufficient_scope"'
+
+
+@pytest.mark.parametrize("scope", [5, ["pd_AdminWebApi"], {"scope": "pd_AdminWebApi"}])
+def test_a_token_whose_scope_is_not_a_string_is_401(client: TestClient, app, scope) -> None:
+    assert client.get(URL, headers=bearer(forged_token(app, scope=scope))).status_code == 401
+
+
+def test_a_token_without_a_scope_is_403(client: TestClient, app) -> None:
+    assert client.get(URL, headers=bearer(forged_token(app, scope=None))).status_code == 403
 
 
 def test_a_valid_token_without_the_scope_is_403(client: TestClient, app) -> None:

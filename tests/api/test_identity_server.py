@@ -9,6 +9,7 @@ import jwt
 import pytest
 from starlette.testclient import TestClient
 
+from store.identity.repository import IdentityRepository
 from tests.support.tokens import DEMO_CLIENT, NO_ADMIN_SCOPE_CLIENT, fetch_token
 
 TOKEN_URL = "/ids/connect/token"
@@ -117,11 +118,75 @@ def test_a_scope_the_client_may_not_have_is_invalid_scope(client: TestClient) ->
     assert "'admin'" in oauth_error(response, 400, "invalid_scope")
 
 
-def test_a_client_without_scopes_gets_invalid_scope(client: TestClient) -> None:
+def test_a_client_asking_for_anothers_scope_gets_invalid_scope(client: TestClient) -> None:
     response = client.post(
-        TOKEN_URL, data={"grant_type": "client_credentials", **NO_ADMIN_SCOPE_CLIENT}
+        TOKEN_URL,
+        data={
+            "grant_type": "client_credentials",
+            "scope": "pd_AdminWebApi",
+            **NO_ADMIN_SCOPE_CLIENT,
+        },
     )
-    oauth_error(response, 400, "invalid_scope")
+    assert "'pd_AdminWebApi'" in oauth_error(response, 400, "invalid_scope")
+
+
+def test_a_repeated_parameter_is_invalid_request(client: TestClient) -> None:
+    response = client.post(
+        TOKEN_URL,
+        content=(
+            "grant_type=client_credentials&grant_type=password"
+            "&client_id=CustomApiClient&client_secret=CustomClient_Secret_123"
+        ),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert "'grant_type'" in oauth_error(response, 400, "invalid_request")
+
+
+def test_basic_for_one_client_and_a_form_client_id_of_another_is_invalid_request(
+    client: TestClient,
+) -> None:
+    basic = base64.b64encode(b"CustomApiClient:CustomClient_Secret_123").decode()
+    response = client.post(
+        TOKEN_URL,
+        data={"grant_type": "client_credentials", "client_id": "ReportingClient"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    oauth_error(response, 400, "invalid_request")
+
+
+def test_a_form_without_content_type_is_415(client: TestClient) -> None:
+    response = client.post(TOKEN_URL, content=b"grant_type=client_credentials")
+    assert response.status_code == 415
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_a_long_secret_is_neither_echoed_nor_logged(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "S3cret-" * 60
+    with caplog.at_level("DEBUG"):
+        response = client.post(
+            TOKEN_URL,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": "CustomApiClient",
+                "client_secret": secret,
+            },
+        )
+    oauth_error(response, 401, "invalid_client")
+    assert secret not in response.text
+    assert "S3cret-S3cret" not in caplog.text
+
+
+def test_a_crash_is_a_500_server_error(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(self, **kwargs):
+        raise RuntimeError("internals")
+
+    monkeypatch.setattr(IdentityRepository, "authenticate_client", explode)
+    response = client.post(TOKEN_URL, data={"grant_type": "client_credentials", **DEMO_CLIENT})
+    assert response.status_code == 500
+    assert response.json()["error"] == "server_error"
+    assert "internals" not in response.text
 
 
 @pytest.mark.parametrize("grant_type", ["password", "authorization_code", "CLIENT_CREDENTIALS"])

@@ -342,3 +342,76 @@ class TestValuesNoDatabaseCanStore:
         response = client.get("/webapi/api/v3/b78c%00/Admin/Users", headers=auth)
         assert response.status_code == 404
         problem(response)
+
+
+class TestBindingAsTheRealServiceDoes:
+    """ASP.NET's routing and model binding, which the real service's clients rely on."""
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            f"/webapi/api/v3/{PRIMEDOCS_DATASOURCE}/admin/users",
+            f"/WebApi/API/v3/{PRIMEDOCS_DATASOURCE}/ADMIN/Users/",
+            f"{BASE}/Users//",
+        ],
+    )
+    def test_path_case_and_trailing_slashes_do_not_matter(
+        self, client: TestClient, auth, path: str
+    ) -> None:
+        response = client.get(path, headers=auth, follow_redirects=False)
+        assert response.status_code == 200
+        assert len(response.json()["data"]) == 3
+
+    def test_parameter_values_keep_their_case(self, client: TestClient, auth) -> None:
+        response = client.get(f"{BASE}/Users/{ANNA.upper()}", headers=auth)
+        assert response.status_code == 200
+        assert response.json()["id"] == ANNA
+
+    def test_a_repeated_scalar_parameter_binds_its_first_value(
+        self, client: TestClient, auth
+    ) -> None:
+        body = client.get(f"{BASE}/Users?PageSize=2&pagesize=3", headers=auth).json()
+        assert body["pagingDetails"]["pageSize"] == 2
+
+    @pytest.mark.parametrize("value", ["%D9%A5", "%EF%BC%95", "1_0", "0x10"])
+    def test_integers_are_ascii_digits(self, client: TestClient, auth, value: str) -> None:
+        response = client.get(f"{BASE}/Users?PageSize={value}", headers=auth)
+        assert response.status_code == 400
+        assert "'PageSize'" in problem(response)["detail"]
+
+    def test_a_sid_with_a_trailing_newline_is_400(self, client: TestClient, auth) -> None:
+        response = client.post(f"{BASE}/Users?sid={NEW_SID}%0A", headers=auth)
+        assert response.status_code == 400
+
+    def test_a_body_without_content_type_is_415(self, client: TestClient, auth) -> None:
+        url = f"{BASE}/Users/{ANNA}/Profile/{ANNA_PROFILE}/ProfileShares"
+        body = b'{"accountId": "%s", "profilePermissionLevel": 1, "signaturePermissionLevel": 0}'
+        response = client.put(url, headers=auth, content=body % LAURA.encode())
+        assert response.status_code == 415
+        assert "application/json" in problem(response)["detail"]
+
+    def test_an_empty_answer_has_no_content_type(self, client: TestClient, auth) -> None:
+        url = f"{BASE}/Users/{ANNA}/Profiles/{ANNA_PROFILE}"
+        response = client.put(url, headers=auth, json={"title": "Anna"})
+        assert response.status_code == 200
+        assert "content-type" not in response.headers
+        assert response.content == b""
+
+    @pytest.mark.parametrize(
+        ("content", "fragment"),
+        [
+            (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
+            (b'{"title": ' + b"1" * 5000 + b"}", "not valid JSON"),
+            (b'{"title": "a\\ud800b"}', "surrogate"),
+            (b'{"title": "a", "title": "b"}', "more than once"),
+        ],
+    )
+    def test_bodies_the_parser_chokes_on_are_400(
+        self, client: TestClient, auth, content: bytes, fragment: str
+    ) -> None:
+        url = f"{BASE}/Users/{ANNA}/Profiles/{ANNA_PROFILE}"
+        response = client.put(
+            url, headers={**auth, "Content-Type": "application/json"}, content=content
+        )
+        assert response.status_code == 400
+        assert fragment in problem(response)["detail"]

@@ -120,3 +120,14 @@ class TestUnexpectedErrors:
         assert response.headers["x-correlation-id"] in body["detail"]
         assert "secret internals" not in response.text
         assert "Traceback" not in response.text
+
+
+def test_a_path_cannot_forge_a_log_line(
+    client: TestClient, auth, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="specserve.access"):
+        client.get("/webapi/x%0Aspecserve.access%20GET%20/forged%20200", headers=auth)
+    lines = [r.getMessage() for r in caplog.records if r.name == "specserve.access"]
+    assert len(lines) == 1
+    assert "\n" not in lines[0]
+    assert "%0A" in lines[0]

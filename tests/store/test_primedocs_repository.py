@@ -112,3 +112,23 @@ def test_sharing_with_the_owner_is_invalid(store: Store) -> None:
             profile_permission_level=1,
             signature_permission_level=0,
         )
+
+
+def test_concurrent_shares_with_one_account_make_one_share(store: Store) -> None:
+    account = uuid.UUID("8f0e2c54-3b1a-4d6e-9c7f-1a2b3c4d5003")
+    second_profile = uuid.UUID("a1f3c2d4-5e6f-4a7b-8c9d-0e1f2a3b6002")
+
+    def share(level: int) -> None:
+        with store.unit_of_work() as uow:
+            uow.primedocs.put_profile_share(
+                datasource_id=DATASOURCE,
+                user_id=ANNA,
+                profile_id=second_profile,
+                account_id=account,
+                profile_permission_level=1 + level % 3,
+                signature_permission_level=1,
+            )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(share, range(16)))
+    assert count(store, ProfileShare, profile_id=second_profile, account_id=account) == 1

@@ -1,0 +1,38 @@
+"""Paths as the real (ASP.NET) services route them: literal segments match without regard to
+case (`/webapi/api/v3/{id}/admin/users`), and a trailing slash is ignored. The path is
+rewritten to the spec's form before Connexion routes it."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from specserve.contract import Contract
+
+
+class CanonicalPaths:
+    def __init__(self, app: ASGIApp, *, contracts: dict[str, Contract]) -> None:
+        self.app = app
+        # The most specific base path first, as Connexion mounts them.
+        self.contracts = sorted(
+            contracts.values(), key=lambda c: len(c.api.base_path), reverse=True
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = self.canonical(scope["path"])
+            if path != scope["path"]:
+                scope = {**scope, "path": path, "raw_path": quote(path).encode("ascii")}
+        await self.app(scope, receive, send)
+
+    def canonical(self, path: str) -> str:
+        path = path.rstrip("/") or "/"
+        lowered = path.lower()
+        for contract in self.contracts:
+            base = contract.api.base_path.rstrip("/")
+            if lowered.startswith(base.lower() + "/"):
+                below = contract.canonical_path(path[len(base) :])
+                if below is not None:
+                    return base + below
+        return path
