@@ -87,7 +87,16 @@ def docs_app(contracts: dict[str, Contract], mode: str) -> Starlette:
     async def to_slash(request: Request) -> Response:
         return RedirectResponse(f"{request.url.path}/", status_code=308)
 
+    async def not_found(request: Request, exc: Exception) -> Response:
+        detail = exc.detail if isinstance(exc, HTTPException) else "Not Found"
+        return JSONResponse(
+            {"type": "about:blank", "title": "Not Found", "status": 404, "detail": detail},
+            status_code=404,
+            media_type="application/problem+json",
+        )
+
     return Starlette(
+        exception_handlers={404: not_found},
         routes=[
             Route(f"{PREFIX}/", index),
             Route(PREFIX, index),
@@ -97,7 +106,7 @@ def docs_app(contracts: dict[str, Contract], mode: str) -> Starlette:
             Route(f"{PREFIX}/docs/{{api}}/openapi.json", spec_json),
             Route(f"{PREFIX}/docs/{{api}}/openapi.yaml", spec_yaml),
             Mount(f"{PREFIX}/swagger-ui", StaticFiles(directory=swagger_ui_path)),
-        ]
+        ],
     )
 
 

@@ -27,12 +27,13 @@ class CanonicalPaths:
         await self.app(scope, receive, send)
 
     def canonical(self, path: str) -> str:
-        path = path.rstrip("/") or "/"
-        lowered = path.lower()
+        """The spec's form of `path` if it names an operation's path; else `path` unchanged."""
+        trimmed = path.rstrip("/") or "/"
+        lowered = trimmed.lower()
         for contract in self.contracts:
             base = contract.api.base_path.rstrip("/")
             if lowered.startswith(base.lower() + "/"):
-                below = contract.canonical_path(path[len(base) :])
+                below = contract.canonical_path(trimmed[len(base) :])
                 if below is not None:
                     return base + below
         return path

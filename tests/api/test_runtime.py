@@ -46,8 +46,11 @@ class TestDocs:
         redirect = client.get("/_specserve/docs/primedocs", follow_redirects=False)
         assert redirect.status_code == 308
 
-    def test_unknown_api_docs_are_404(self, client: TestClient) -> None:
-        assert client.get("/_specserve/docs/nothing/openapi.json").status_code == 404
+    @pytest.mark.parametrize("path", ["/_specserve/docs/nothing/openapi.json", "/_specserve/x"])
+    def test_unknown_docs_are_404_problems(self, client: TestClient, path: str) -> None:
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/problem+json"
 
 
 class TestRoutingErrors:
@@ -71,6 +74,12 @@ class TestRoutingErrors:
         ids = client.get("/ids/nothing")
         assert ids.status_code == 404
         assert ids.json()["error"] == "invalid_request"
+
+    @pytest.mark.parametrize("path", ["/webapi", "/webapi/", "/", "/ids"])
+    def test_paths_of_no_operation_are_404_without_redirect_loops(
+        self, client: TestClient, path: str
+    ) -> None:
+        assert client.get(path, follow_redirects=True).status_code == 404
 
     def test_a_body_over_the_limit_is_413(self, client: TestClient, auth) -> None:
         url = f"{USERS}/{ANNA}/Profiles/{ANNA_PROFILE}"
