@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -94,3 +95,12 @@ def client(app: Any) -> TestClient:
 def auth(client: TestClient) -> dict[str, str]:
     """Authorization header with a real token of the demo client."""
     return bearer(fetch_token(client))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    contract = sys.modules.get("tests.contract.test_contracts")
+    cases = getattr(contract, "CASES_RUN", None)
+    if cases:
+        terminalreporter.section("Schemathesis cases per backend, mode and operation")
+        for key, count in sorted(cases.items()):
+            terminalreporter.write_line(f"{count:5d}  {key}")

@@ -5,6 +5,7 @@ Positive and negative data, every check Schemathesis has. Runs on SQLite and Pos
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -45,16 +46,27 @@ primedocs = schemathesis.pytest.from_fixture("primedocs_schema")
 ids = schemathesis.pytest.from_fixture("ids_schema")
 
 
+# Cases sent per backend and operation, printed at the end of the run (tests/conftest.py).
+CASES_RUN: Counter[str] = Counter()
+
+
 @primedocs.parametrize()
 @HYPOTHESIS
 def test_primedocs_keeps_its_contract(case: Any, app: Any) -> None:
+    _count(case, app)
     case.call_and_validate(headers=bearer(_token(app)))
 
 
 @ids.parametrize()
 @HYPOTHESIS
-def test_identity_server_keeps_its_contract(case: Any) -> None:
+def test_identity_server_keeps_its_contract(case: Any, app: Any) -> None:
+    _count(case, app)
     case.call_and_validate()
+
+
+def _count(case: Any, app: Any) -> None:
+    backend = app.services.store.url.split(":", 1)[0].split("+", 1)[0]
+    CASES_RUN[f"{backend:<10} {case.meta.generation.mode:<8} {case.operation.label}"] += 1
 
 
 _tokens: dict[int, str] = {}
