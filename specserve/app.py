@@ -10,7 +10,7 @@ from typing import Any
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.middleware import ConnexionMiddleware
-from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
@@ -102,12 +102,13 @@ def _connexion_app(services: Services) -> AsyncApp:
         for contract in services.contracts.values()
         for name, operation in contract.operations.items()
     }
-    # specserve serves the docs itself (see docs.py); names are made canonical once routed.
+    # specserve serves the docs itself (see docs.py). Requests are bound as ASP.NET binds
+    # them once routed and authorized: as there, credentials are checked before the input.
     middlewares: list[Any] = [
         m for m in ConnexionMiddleware.default_middlewares if m is not SwaggerUIMiddleware
     ]
     middlewares.insert(
-        middlewares.index(RoutingMiddleware) + 1,
+        middlewares.index(SecurityMiddleware) + 1,
         functools.partial(CaseInsensitiveNames, operations=operations),
     )
     app = AsyncApp(

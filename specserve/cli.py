@@ -164,7 +164,7 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
     seed_data = yaml.safe_load(
         (settings.fixtures_dir / "seed" / "identity.yaml").read_text(encoding="utf-8")
     )
-    client = next((c for c in seed_data["clients"] if accepted & set(c["scopes"])), None)
+    client = next((c for c in seed_data["clients"] if accepted & set(c.get("scopes", []))), None)
     if client is None:
         raise CommandError(f"fixtures/seed/identity.yaml has no demo client for {api.name}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -179,9 +179,12 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
                 f"the demo client {client['client_id']} is not in the database: "
                 "run `specserve db seed`"
             )
-        issued = issue_for_client(
-            uow, token_service(settings), record, accepted & record.allowed_scopes
-        )
+        scopes = accepted & record.allowed_scopes
+        if not scopes:
+            raise CommandError(
+                f"the demo client {record.client_id} may not ask for {' or '.join(accepted)}"
+            )
+        issued = issue_for_client(uow, token_service(settings), record, scopes)
     print(issued.access_token)
     return 0
 

@@ -66,8 +66,7 @@ class Contract:
     api: ApiDefinition
     document: dict[str, Any]
     operations: dict[str, Operation] = field(default_factory=dict)
-    _path_patterns: list[tuple[re.Pattern[str], list[str]]] = field(default_factory=list)
-    _path_templates: list[tuple[re.Pattern[str], list[Any]]] = field(default_factory=list)
+    _paths: list[PathTemplate] = field(default_factory=list)
 
     @classmethod
     def load(cls, api: ApiDefinition, specs_dir: Path) -> Contract:
@@ -75,9 +74,7 @@ class Contract:
         contract = cls(api=api, document=document)
         for path, item in document.get("paths", {}).items():
             methods = [m for m in HTTP_METHODS if m in item]
-            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
-            contract._path_patterns.append((re.compile(f"^{pattern}$"), methods))
-            contract._path_templates.append(_template_matcher(path))
+            contract._paths.append(PathTemplate.of(path, methods))
             for method in methods:
                 operation = contract._operation(path, method, item)
                 contract.operations[operation.function] = operation
@@ -125,18 +122,17 @@ class Contract:
     def canonical_path(self, path_below_base: str) -> str | None:
         """The path with its literal segments in the spec's casing, if a template matches it
         without regard to case (as ASP.NET routes); None if none does."""
-        for matcher, pieces in self._path_templates:
-            match = matcher.match(path_below_base)
-            if match:
-                values = iter(match.groups())
-                return "".join(next(values) if piece is None else piece for piece in pieces)
+        for template in self._paths:
+            canonical = template.canonical(path_below_base)
+            if canonical is not None:
+                return canonical
         return None
 
     def allowed_methods(self, path_below_base: str) -> list[str]:
         """The methods the spec declares for a concrete path (for a 405's Allow header)."""
-        for pattern, methods in self._path_patterns:
-            if pattern.match(path_below_base):
-                return [m.upper() for m in methods]
+        for template in self._paths:
+            if template.matcher.match(path_below_base):
+                return [method.upper() for method in template.methods]
         return []
 
     def as_json(self) -> bytes:
@@ -146,16 +142,32 @@ class Contract:
         return yaml.safe_dump(self.document, sort_keys=False, allow_unicode=True).encode("utf-8")
 
 
-def _template_matcher(template: str) -> tuple[re.Pattern[str], list[Any]]:
-    """A case-insensitive matcher of a path template, and its pieces: literal text, or None
-    where a parameter's value goes."""
-    pieces: list[Any] = []
-    regex = []
-    for literal, parameter in re.findall(r"([^{]*)(\{[^}]+\})?", template):
-        if literal:
-            pieces.append(literal)
-            regex.append(re.escape(literal))
-        if parameter:
-            pieces.append(None)
-            regex.append("([^/]+)")
-    return re.compile(f"^{''.join(regex)}$", re.IGNORECASE), pieces
+@dataclass(frozen=True)
+class PathTemplate:
+    """A path template of the spec, matched as ASP.NET routes: literal segments without regard
+    to (ASCII) case. `pieces` holds the literal text, and None where a parameter's value goes."""
+
+    matcher: re.Pattern[str]
+    pieces: tuple[str | None, ...]
+    methods: tuple[str, ...]
+
+    @classmethod
+    def of(cls, template: str, methods: list[str]) -> PathTemplate:
+        pieces: list[str | None] = []
+        regex = []
+        for literal, parameter in re.findall(r"([^{]*)(\{[^}]+\})?", template):
+            if literal:
+                pieces.append(literal)
+                regex.append(re.escape(literal))
+            if parameter:
+                pieces.append(None)
+                regex.append("([^/]+)")
+        matcher = re.compile(f"^{''.join(regex)}$", re.IGNORECASE | re.ASCII)
+        return cls(matcher=matcher, pieces=tuple(pieces), methods=tuple(methods))
+
+    def canonical(self, path: str) -> str | None:
+        match = self.matcher.match(path)
+        if match is None:
+            return None
+        values = iter(match.groups())
+        return "".join(next(values) if piece is None else piece for piece in self.pieces)

@@ -25,7 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from specserve.contract import FORM_MEDIA, Operation, is_json_media_type
 
 MAX_BODY_BYTES = 1024 * 1024
-_ASCII_INTEGER = re.compile(r"^\s*[+-]?[0-9]+\s*$")
+# What .NET's NumberStyles.Integer takes: ASCII digits, a sign, ASCII white space around.
+_ASCII_INTEGER = re.compile(r"^[ \t\r\n\v\f]*[+-]?[0-9]+[ \t\r\n\v\f]*$")
 
 
 class CaseInsensitiveNames:
@@ -57,13 +58,15 @@ class CaseInsensitiveNames:
             rewritten = canonical_json_body(body, operation.json_body_schema)
             if rewritten is not body:
                 scope = _with_header(scope, b"content-length", str(len(rewritten)).encode())
-            if media_type == "text/json":
-                # Connexion parses only application/json and +json bodies for the handler.
-                scope = _with_header(scope, b"content-type", b"application/json")
+            # Connexion parses only application/json and +json bodies, written in lower case,
+            # for the handler; the body is known to be UTF-8 JSON by now.
+            canonical_type = "application/json" if media_type == "text/json" else media_type
+            scope = _with_header(scope, b"content-type", canonical_type.encode("latin-1"))
             return scope, _replay(rewritten, receive)
         if operation.form_body_schema is not None and media_type == FORM_MEDIA:
             body = await _read_body(receive)
             check_form_body(body, operation.form_body_schema)
+            scope = _with_header(scope, b"content-type", FORM_MEDIA.encode("latin-1"))
             return scope, _replay(body, receive)
         if not media_type:
             body = await _read_body(receive)

@@ -1,8 +1,8 @@
 """Request validation as the specs mean it, with messages a client developer can act on.
 
-- Patterns are ECMA-262 regular expressions (JSON Schema's dialect), where `$` matches only at
-  the very end; Python's `re` also lets `$` match before a final newline, so `"S-1-5\\n"`
-  would pass `^S-1-[0-9]$`. Patterns are translated once, `$` becoming `\\Z`.
+- Patterns are ECMA-262 regular expressions (JSON Schema's dialect). Python's `re` differs:
+  its `$` also matches before a final newline, so `"S-1-5\\n"` would pass `^S-1-[0-9]$`, and
+  its `\\d` takes any Unicode digit. Patterns are translated once (see `python_pattern`).
 - Connexion's parameter validator answers with jsonschema's multi-line dump of the schema and
   without the parameter's name; this one names the parameter in one line.
 """
@@ -26,26 +26,36 @@ from connexion.validators import (
 from jsonschema import Draft4Validator, ValidationError
 from jsonschema.validators import extend
 
+# ECMA-262's white space and line terminators, which its \s and . are defined by.
+_ECMA_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_OUTSIDE_CLASS = {
+    "$": r"\Z",
+    ".": "[^\n\r\u2028\u2029]",
+    "\\s": f"[{_ECMA_SPACE}]",
+    "\\S": f"[^{_ECMA_SPACE}]",
+}
+_INSIDE_CLASS = {"\\s": _ECMA_SPACE}
+
 
 @functools.lru_cache(maxsize=512)
 def python_pattern(pattern: str) -> re.Pattern[str]:
-    """The ECMA-262 `pattern` for Python's `re`: every `$` outside a class becomes `\\Z`."""
+    r"""The ECMA-262 `pattern` for Python's `re`. ASCII mode gives \d and \w their ECMA meaning;
+    `$`, `.` and \s are spelt out, since Python's differ (`$` also matches before a final
+    newline, `.` matches \r)."""
     out = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "[":
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        token = pattern[index : index + 2] if char == "\\" else char
+        table = _INSIDE_CLASS if in_class else _OUTSIDE_CLASS
+        out.append(table.get(token, token))
+        if token == "[":
             in_class = True
-        elif char == "]":
+        elif token == "]":
             in_class = False
-        elif char == "$" and not in_class:
-            out.append(r"\Z")
-            continue
-        out.append(char)
-    return re.compile("".join(out))
+        index += len(token)
+    return re.compile("".join(out), re.ASCII)
 
 
 def ecma_pattern(
@@ -82,9 +92,9 @@ class NamedParameterValidator(ParameterValidator):  # type: ignore[misc]
 
 
 class JSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
-    """Connexion's JSON body validator, with ECMA patterns, built once per operation."""
+    """Connexion's JSON body validator, with ECMA patterns."""
 
-    @functools.cached_property
+    @property
     def _validator(self) -> Any:
         return BodySchemaValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
 

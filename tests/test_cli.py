@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from specserve.app import create_app
@@ -80,3 +81,20 @@ def test_a_malformed_setting_is_a_clear_error(
     monkeypatch.setenv("SPECSERVE_PORT", "abc")
     assert main(["db", "upgrade"]) == 2
     assert "SPECSERVE_PORT must be a whole number" in capsys.readouterr().err
+
+
+def test_token_refuses_a_demo_client_without_the_apis_scope(
+    environment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "reset"]) == 0
+    engine = sa.create_engine(f"sqlite:///{environment / 'specserve.db'}")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "UPDATE ids_client_scopes SET scope = 'pd_ReportingApi' "
+                "WHERE client_id = 'CustomApiClient'"
+            )
+        )
+    engine.dispose()
+    assert main(["token", "--api", "primedocs"]) == 2
+    assert "may not ask for" in capsys.readouterr().err

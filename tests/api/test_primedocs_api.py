@@ -373,11 +373,34 @@ class TestBindingAsTheRealServiceDoes:
         body = client.get(f"{BASE}/Users?PageSize=2&pagesize=3", headers=auth).json()
         assert body["pagingDetails"]["pageSize"] == 2
 
-    @pytest.mark.parametrize("value", ["%D9%A5", "%EF%BC%95", "1_0", "0x10"])
+    @pytest.mark.parametrize(
+        "value", ["%D9%A5", "%EF%BC%95", "1_0", "0x10", "%C2%A05", "5%E2%80%83"]
+    )
     def test_integers_are_ascii_digits(self, client: TestClient, auth, value: str) -> None:
         response = client.get(f"{BASE}/Users?PageSize={value}", headers=auth)
         assert response.status_code == 400
         assert "'PageSize'" in problem(response)["detail"]
+
+    def test_media_types_match_without_regard_to_case(self, client: TestClient, auth) -> None:
+        url = f"{BASE}/Users/{ANNA}/Profiles/{ANNA_PROFILE}"
+        for media_type in ("Application/JSON", "TEXT/JSON; charset=UTF-8"):
+            headers = {**auth, "Content-Type": media_type}
+            response = client.put(url, headers=headers, content=b'{"title": "Cased"}')
+            assert response.status_code == 200, response.text
+
+    def test_path_literals_fold_ascii_case_only(self, client: TestClient, auth) -> None:
+        response = client.get(f"{BASE}/User\u017f", headers=auth)
+        assert response.status_code == 404
+
+    @pytest.mark.parametrize(
+        "query", ["PageSize=x", "PageSize=%D9%A5", "sid=S-1%0A"], ids=["type", "digit", "sid"]
+    )
+    def test_credentials_are_checked_before_the_input(self, client: TestClient, query: str) -> None:
+        assert client.get(f"{BASE}/Users?{query}").status_code == 401
+        no_body_type = client.put(
+            f"{BASE}/Users/{ANNA}/Profiles/{ANNA_PROFILE}", content=b'{"title": "x"}'
+        )
+        assert no_body_type.status_code == 401
 
     def test_a_sid_with_a_trailing_newline_is_400(self, client: TestClient, auth) -> None:
         response = client.post(f"{BASE}/Users?sid={NEW_SID}%0A", headers=auth)
