@@ -78,6 +78,9 @@ class Contract:
             for method in methods:
                 operation = contract._operation(path, method, item)
                 contract.operations[operation.function] = operation
+        # The template with the fewest parameters is the most specific: `/identities/search`
+        # before `/identities/{identityId}`, as a router that prefers literals picks them.
+        contract._paths.sort(key=lambda template: template.pieces.count(None))
         return contract
 
     def _operation(self, path: str, method: str, item: dict[str, Any]) -> Operation:

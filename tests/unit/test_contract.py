@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from specserve.apis import PRIMEDOCS
+from specserve.apis import PRIMEDOCS, ApiDefinition, ErrorStyle
 from specserve.contract import Contract, resolve_refs, snake_case
 from specserve.settings import PROJECT_ROOT
 
@@ -97,3 +99,23 @@ def test_a_json_body_schema_is_resolved(contract: Contract) -> None:
 )
 def test_allowed_methods(contract: Contract, path: str, methods: list[str]) -> None:
     assert contract.allowed_methods(path) == methods
+
+
+def test_literal_paths_win_over_parameters_when_canonicalised(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/v1.0/identities/{identityId}": {"get": {"tags": ["T"], "operationId": "get"}},
+            "/v1.0/identities/search": {"post": {"tags": ["T"], "operationId": "search"}},
+        },
+    }
+    (tmp_path / "t.yaml").write_text(yaml.safe_dump(spec))
+    api = ApiDefinition(
+        name="t", title="t", spec_file="t.yaml", base_path="/", handler_package="h",
+        error_style=ErrorStyle.PROBLEM_DETAILS,
+    )  # fmt: skip
+    contract = Contract.load(api, tmp_path)
+    assert contract.canonical_path("/V1.0/IDENTITIES/SEARCH") == "/v1.0/identities/search"
+    assert contract.canonical_path("/v1.0/IDENTITIES/Abc") == "/v1.0/identities/Abc"
+    assert contract.allowed_methods("/v1.0/identities/search") == ["POST"]
