@@ -11,8 +11,8 @@ import yaml
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from store.base import Base
-from store.identity.models import ApiScope, Client, ClientScope
+from store.dfs.seed import load_dfs
+from store.identity.models import ApiScope, Client, ClientClaim, ClientScope
 from store.identity.secrets import hash_secret
 from store.primedocs.models import (
     Datasource,
@@ -22,6 +22,7 @@ from store.primedocs.models import (
     ProfileShare,
     User,
 )
+from store.rows import add_missing
 
 
 def seed(engine: Engine, folder: Path, *, secret_rounds: int = 12) -> list[str]:
@@ -29,6 +30,7 @@ def seed(engine: Engine, folder: Path, *, secret_rounds: int = 12) -> list[str]:
     loaders: dict[str, Callable[[Session, dict[str, Any]], None]] = {
         "identity.yaml": lambda session, data: _load_identity(session, data, secret_rounds),
         "primedocs.yaml": _load_primedocs,
+        "dfs.yaml": lambda session, data: load_dfs(session, data, secret_rounds=secret_rounds),
     }
     loaded = []
     with Session(engine) as session, session.begin():
@@ -40,17 +42,9 @@ def seed(engine: Engine, folder: Path, *, secret_rounds: int = 12) -> list[str]:
     return loaded
 
 
-def _add_missing(session: Session, row: Base, key: object) -> bool:
-    if session.get(type(row), key) is not None:
-        return False
-    session.add(row)
-    session.flush()
-    return True
-
-
 def _load_identity(session: Session, data: dict[str, Any], secret_rounds: int) -> None:
     for scope in data.get("api_scopes", []):
-        _add_missing(
+        add_missing(
             session, ApiScope(name=scope["name"], audience=scope["audience"]), scope["name"]
         )
     for client in data.get("clients", []):
@@ -61,30 +55,33 @@ def _load_identity(session: Session, data: dict[str, Any], secret_rounds: int) -
                 client_id=client["client_id"],
                 secret_hash=hash_secret(client["secret"], rounds=secret_rounds),
                 display_name=client["display_name"],
+                grant_types=" ".join(client.get("grant_types", ["client_credentials"])),
             )
         )
         session.flush()
         for scope in client.get("scopes", []):
             session.add(ClientScope(client_id=client["client_id"], scope=scope))
+        for kind, value in client.get("claims", {}).items():
+            session.add(ClientClaim(client_id=client["client_id"], type=kind, value=str(value)))
         session.flush()
 
 
 def _load_primedocs(session: Session, data: dict[str, Any]) -> None:
     for source in data.get("datasources", []):
         source_id = source["id"]
-        _add_missing(session, Datasource(id=source_id, title=source["title"]), source_id)
+        add_missing(session, Datasource(id=source_id, title=source["title"]), source_id)
         units = {}
         for unit in source.get("organization_units", []):
             unit_id = uuid.UUID(unit["id"])
             units[unit["title"]] = unit_id
-            _add_missing(
+            add_missing(
                 session,
                 OrganizationUnit(id=unit_id, datasource_id=source_id, title=unit["title"]),
                 unit_id,
             )
         for user in source.get("users", []):
             user_id = uuid.UUID(user["id"])
-            _add_missing(
+            add_missing(
                 session,
                 User(
                     id=user_id,
@@ -96,7 +93,7 @@ def _load_primedocs(session: Session, data: dict[str, Any]) -> None:
             )
             for position, profile in enumerate(user.get("profiles", [])):
                 profile_id = uuid.UUID(profile["id"])
-                _add_missing(
+                add_missing(
                     session,
                     Profile(
                         id=profile_id,
@@ -110,7 +107,7 @@ def _load_primedocs(session: Session, data: dict[str, Any]) -> None:
                 )
         for share in source.get("shares", []):
             share_id = uuid.UUID(share["id"])
-            _add_missing(
+            add_missing(
                 session,
                 ProfileShare(
                     id=share_id,
@@ -122,7 +119,7 @@ def _load_primedocs(session: Session, data: dict[str, Any]) -> None:
                 share_id,
             )
         for entry in source.get("directory", []):
-            _add_missing(
+            add_missing(
                 session,
                 DirectoryEntry(
                     datasource_id=source_id,

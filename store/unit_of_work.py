@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.dfs.repository import DfsRepository
 from store.engine import make_engine
 from store.errors import Conflict, DomainError, Invalid
 from store.identity.repository import IdentityRepository
@@ -19,6 +20,7 @@ class UnitOfWork:
 
     primedocs: PrimedocsRepository
     identity: IdentityRepository
+    dfs: DfsRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -27,6 +29,7 @@ class UnitOfWork:
         self._session = self._session_factory()
         self.primedocs = PrimedocsRepository(self._session)
         self.identity = IdentityRepository(self._session)
+        self.dfs = DfsRepository(self._session)
         return self
 
     def __exit__(

@@ -6,7 +6,7 @@ from typing import Any
 
 from specserve.context import services, unit_of_work
 
-GRANT_TYPES = ["client_credentials"]
+GRANT_TYPES = ["client_credentials", "password"]
 
 
 def get_openid_configuration() -> dict[str, Any]:

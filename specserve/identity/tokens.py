@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,11 +38,14 @@ class TokenService:
         subject: str,
         scopes: Iterable[str],
         audiences: Iterable[str],
+        claims: Mapping[str, Any] | None = None,
         now: float | None = None,
     ) -> IssuedToken:
         issued_at = int(time.time() if now is None else now)
         scope = " ".join(sorted(set(scopes)))
-        claims: dict[str, Any] = {
+        payload: dict[str, Any] = {
+            # Extra claims first: they can never replace the registered ones below.
+            **(claims or {}),
             "iss": self.issuer,
             "aud": sorted(set(audiences)),
             "sub": subject,
@@ -54,7 +57,7 @@ class TokenService:
             "jti": uuid.uuid4().hex,
         }
         token = jwt.encode(
-            claims,
+            payload,
             self._key.private_key,
             algorithm="RS256",
             headers={"kid": self._key.kid, "typ": "at+jwt"},

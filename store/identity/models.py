@@ -23,6 +23,22 @@ class Client(Base):
     client_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     secret_hash: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(200))
+    # Space-separated, as IdentityServer's AllowedGrantTypes.
+    grant_types: Mapped[str] = mapped_column(
+        String(200), default="client_credentials", server_default="client_credentials"
+    )
+
+
+class ClientClaim(Base):
+    """A claim every token of the client carries (a DFS app's tenant, say)."""
+
+    __tablename__ = "ids_client_claims"
+
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("ids_clients.client_id", ondelete="CASCADE"), primary_key=True
+    )
+    type: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class ClientScope(Base):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.identity.models import ApiScope, Client, ClientScope
+from store.identity.models import ApiScope, Client, ClientClaim, ClientScope
 from store.identity.secrets import secret_matches
 
 
@@ -16,6 +16,9 @@ class ClientRecord:
     client_id: str
     display_name: str
     allowed_scopes: frozenset[str]
+    grant_types: frozenset[str] = frozenset({"client_credentials"})
+    # Claims every token of the client carries (a DFS app's tenant, say).
+    claims: tuple[tuple[str, str], ...] = ()
 
 
 class IdentityRepository:
@@ -30,10 +33,17 @@ class IdentityRepository:
         scopes = self._session.scalars(
             select(ClientScope.scope).where(ClientScope.client_id == client.client_id)
         ).all()
+        claims = self._session.execute(
+            select(ClientClaim.type, ClientClaim.value)
+            .where(ClientClaim.client_id == client.client_id)
+            .order_by(ClientClaim.type)
+        ).all()
         return ClientRecord(
             client_id=client.client_id,
             display_name=client.display_name,
             allowed_scopes=frozenset(scopes),
+            grant_types=frozenset(client.grant_types.split()),
+            claims=tuple((kind, value) for kind, value in claims),
         )
 
     def audiences_of(self, scopes: frozenset[str]) -> dict[str, str]:

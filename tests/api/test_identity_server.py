@@ -189,7 +189,9 @@ def test_a_crash_is_a_500_server_error(client: TestClient, monkeypatch: pytest.M
     assert "internals" not in response.text
 
 
-@pytest.mark.parametrize("grant_type", ["password", "authorization_code", "CLIENT_CREDENTIALS"])
+@pytest.mark.parametrize(
+    "grant_type", ["refresh_token", "authorization_code", "CLIENT_CREDENTIALS"]
+)
 def test_other_grants_are_unsupported(client: TestClient, grant_type: str) -> None:
     response = client.post(TOKEN_URL, data={"grant_type": grant_type, **DEMO_CLIENT})
     oauth_error(response, 400, "unsupported_grant_type")
@@ -204,3 +206,11 @@ def test_a_json_body_is_unsupported_media_type(client: TestClient) -> None:
     response = client.post(TOKEN_URL, json={"grant_type": "client_credentials", **DEMO_CLIENT})
     assert response.status_code == 415
     assert response.json()["error"] == "invalid_request"
+
+
+def test_a_grant_the_client_may_not_use_is_unauthorized_client(client: TestClient) -> None:
+    response = client.post(
+        TOKEN_URL,
+        data={"grant_type": "password", "username": "additiv", "password": "x", **DEMO_CLIENT},
+    )
+    assert "'password'" in oauth_error(response, 400, "unauthorized_client")

@@ -1,0 +1,1 @@
+"""The DFS Admin Services API's tables and repository."""
