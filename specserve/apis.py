@@ -13,6 +13,7 @@ from enum import Enum
 class ErrorStyle(Enum):
     PROBLEM_DETAILS = "problem-details"  # RFC 7807, as ASP.NET Core answers
     OAUTH = "oauth"  # RFC 6749 section 5.2
+    DFS_ENVELOPE = "dfs-envelope"  # {Code, SubCode, Message, CorrelationId}
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,19 @@ class ApiDefinition:
     audience: str | None = None
     # Infrastructure is mounted whatever `--api` chooses, since the APIs' clients need it.
     infrastructure: bool = False
+    # An API at the root shares it with others: these prefixes of its paths tell it apart.
+    path_prefixes: tuple[str, ...] = ()
+    # Localizable data: `Accept-Language` chooses, `Content-Language` answers.
+    localized: bool = False
+    # Still being built: served only when asked for by name (`--api NAME`).
+    preview: bool = False
 
     def owns_path(self, path: str) -> bool:
-        return path == self.base_path or path.startswith(self.base_path.rstrip("/") + "/")
+        lowered = path.lower()
+        if self.path_prefixes:
+            return any(lowered.startswith(prefix.lower()) for prefix in self.path_prefixes)
+        base = self.base_path.rstrip("/").lower()
+        return lowered == base or lowered.startswith(base + "/")
 
 
 PRIMEDOCS = ApiDefinition(
@@ -52,10 +63,27 @@ IDENTITY_SERVER = ApiDefinition(
     infrastructure=True,
 )
 
-ALL_APIS: tuple[ApiDefinition, ...] = (PRIMEDOCS, IDENTITY_SERVER)
+DFS = ApiDefinition(
+    name="dfs",
+    title="DFS Admin Services API",
+    spec_file="dfs-admin.yaml",
+    base_path="/",
+    handler_package="handlers.dfs",
+    error_style=ErrorStyle.DFS_ENVELOPE,
+    audience="DFS.Api",
+    path_prefixes=("/v1.0/", "/v1.2/", "/v1.3/", "/v2.0/", "/v3.0/", "/v3.1/"),
+    localized=True,
+    preview=True,
+)
+
+ALL_APIS: tuple[ApiDefinition, ...] = (PRIMEDOCS, DFS, IDENTITY_SERVER)
 
 # The APIs a user can choose with `--api` (infrastructure comes along by itself).
 API_NAMES: tuple[str, ...] = tuple(api.name for api in ALL_APIS if not api.infrastructure)
+# The APIs served when none is named.
+DEFAULT_API_NAMES: tuple[str, ...] = tuple(
+    api.name for api in ALL_APIS if not api.infrastructure and not api.preview
+)
 
 
 def chosen_apis(names: tuple[str, ...]) -> tuple[ApiDefinition, ...]:
@@ -63,8 +91,9 @@ def chosen_apis(names: tuple[str, ...]) -> tuple[ApiDefinition, ...]:
 
 
 def api_for_path(apis: tuple[ApiDefinition, ...], path: str) -> ApiDefinition | None:
-    """The API a request path belongs to, the most specific base path first."""
-    for api in sorted(apis, key=lambda a: len(a.base_path), reverse=True):
+    """The API a request path belongs to, the most specific base path first (and of the APIs
+    at the root, the one whose path prefixes claim it)."""
+    for api in sorted(apis, key=lambda a: (len(a.base_path), bool(a.path_prefixes)), reverse=True):
         if api.owns_path(path):
             return api
     return None

@@ -26,6 +26,7 @@ from specserve.errors import handle_error
 from specserve.formats import register_formats
 from specserve.identity.errors import OAuthError
 from specserve.identity.tokens import token_service
+from specserve.localization import ContentLanguage
 from specserve.paths import CanonicalPaths
 from specserve.request_names import CaseInsensitiveNames
 from specserve.settings import Settings
@@ -78,7 +79,9 @@ def create_app(settings: Settings | None = None) -> AccessLog:
     return AccessLog(
         _PathDispatch(
             docs=docs_app(contracts, "real"),
-            api=CanonicalPaths(_connexion_app(services), contracts=contracts),
+            api=ContentLanguage(
+                CanonicalPaths(_connexion_app(services), contracts=contracts), apis=apis
+            ),
         ),
         services=services,
     )
@@ -124,6 +127,8 @@ def _connexion_app(services: Services) -> AsyncApp:
             resolver=ContractResolver(contract),
             pythonic_params=True,
             validate_responses=services.settings.validate_responses,
+            # An API still being built answers 501 where a handler is not written yet.
+            resolver_error=501 if contract.api.preview else None,
         )
     for error_type in (ProblemException, HTTPException, DomainError, OAuthError, Exception):
         app.add_error_handler(error_type, handle_error)

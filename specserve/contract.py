@@ -59,6 +59,8 @@ class Operation:
     query_arrays: frozenset[str] = frozenset()
     body_media_types: tuple[str, ...] = ()
     form_body_schema: dict[str, Any] | None = None
+    # DFS: the access policy the caller must hold (`x-required-access-policy`).
+    required_access_policy: str | None = None
 
 
 @dataclass
@@ -111,6 +113,7 @@ class Contract:
             ),
             body_media_types=tuple(content),
             form_body_schema=content.get(FORM_MEDIA, {}).get("schema"),
+            required_access_policy=spec.get("x-required-access-policy"),
         )
 
     def accepted_scopes(self) -> list[str]:

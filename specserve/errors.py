@@ -33,6 +33,14 @@ _RFC9110_SECTIONS = {
 
 _OAUTH_CODES = {400: "invalid_request", 401: "invalid_client", 403: "unauthorized_client"}
 
+# The DFS envelope's `Code`: the status named as the samples name it (`BadRequest`, ...).
+_ENVELOPE_CODES = {
+    400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+    405: "MethodNotAllowed", 406: "NotAcceptable", 409: "Conflict", 413: "PayloadTooLarge",
+    415: "UnsupportedMediaType", 422: "UnprocessableEntity", 429: "TooManyRequests",
+    500: "InternalServerError", 501: "NotImplemented", 503: "ServiceUnavailable",
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class ApiError:
@@ -42,6 +50,7 @@ class ApiError:
     detail: str
     field: str | None = None
     oauth_error: str | None = None
+    sub_code: str | None = None
     headers: dict[str, str] = dataclass_field(default_factory=dict)
 
 
@@ -68,6 +77,10 @@ def describe(exc: Exception, path: str) -> ApiError:
             status=401,
             detail=str(exc.detail) if no_token else "The access token is invalid or expired.",
             headers={"WWW-Authenticate": "Bearer" if no_token else 'Bearer error="invalid_token"'},
+        )
+    if isinstance(exc, ProblemException) and exc.status == 501:
+        return ApiError(
+            status=501, detail="This operation of an API still being built is not served yet."
         )
     if isinstance(exc, ProblemException):
         return ApiError(status=exc.status, detail=str(exc.detail or exc.title or ""))
@@ -127,6 +140,16 @@ def render(api: ApiDefinition | None, error: ApiError) -> ConnexionResponse:
         }
         media_type = "application/json"
         headers["Cache-Control"] = "no-store"
+    elif api is not None and api.error_style is ErrorStyle.DFS_ENVELOPE:
+        body = {
+            "Code": _ENVELOPE_CODES.get(
+                error.status, "BadRequest" if error.status < 500 else "InternalServerError"
+            ),
+            "SubCode": error.sub_code or "NA",
+            "Message": error.detail,
+            "CorrelationId": correlation_id.get(),
+        }
+        media_type = "application/json"
     else:
         body = _problem_details(error)
         media_type = "application/problem+json"

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import html
 import re
+from contextvars import ContextVar
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from specserve.apis import ApiDefinition, api_for_path
 
 SUPPORTED_LANGUAGES = ("en", "de", "fr", "it")
 DEFAULT_LANGUAGE = "en"
@@ -47,3 +53,35 @@ def localize(value: str | None, language: str) -> str | None:
     if not texts:
         return value
     return texts.get(language) or texts.get(DEFAULT_LANGUAGE) or next(iter(texts.values()))
+
+
+_language: ContextVar[str] = ContextVar("specserve_language", default=DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """The language the request being served answers in."""
+    return _language.get()
+
+
+class ContentLanguage:
+    """For the localized APIs: chooses the answer's language from `Accept-Language` and says
+    it in `Content-Language`."""
+
+    def __init__(self, app: ASGIApp, *, apis: tuple[ApiDefinition, ...]) -> None:
+        self.app = app
+        self.apis = apis
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        api = api_for_path(self.apis, scope.get("path", "")) if scope["type"] == "http" else None
+        if api is None or not api.localized:
+            await self.app(scope, receive, send)
+            return
+        language = negotiate(Headers(scope=scope).get("accept-language"))
+        _language.set(language)
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["Content-Language"] = language
+            await send(message)
+
+        await self.app(scope, receive, send_with_language)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from specserve.apis import API_NAMES
+from specserve.apis import API_NAMES, DEFAULT_API_NAMES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 1
-    apis: tuple[str, ...] = field(default=API_NAMES)
+    apis: tuple[str, ...] = field(default=DEFAULT_API_NAMES)
     environment: str = "development"
     token_lifetime_seconds: int = 3600
     specs_dir: Path = PROJECT_ROOT / "specs"

@@ -3,7 +3,16 @@
 It knows nothing of HTTP: no Connexion, Starlette or handlers here.
 """
 
-from store.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from store.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unprocessable
 from store.unit_of_work import Store, UnitOfWork
 
-__all__ = ["Conflict", "DomainError", "Forbidden", "Invalid", "NotFound", "Store", "UnitOfWork"]
+__all__ = [
+    "Conflict",
+    "DomainError",
+    "Forbidden",
+    "Invalid",
+    "NotFound",
+    "Store",
+    "UnitOfWork",
+    "Unprocessable",
+]

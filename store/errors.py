@@ -32,6 +32,13 @@ class Conflict(DomainError):
     status = 409
 
 
+class Unprocessable(DomainError):
+    """Well-formed, but a business rule refuses it (a role still in use, an unknown id in the
+    body): DFS's 422 `UnprocessableEntity`."""
+
+    status = 422
+
+
 class Forbidden(DomainError):
     """The caller is known but may not do this."""
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from specserve.apis import API_NAMES
 from specserve.app import create_app
 from specserve.settings import Settings
 from tests.support.databases import PostgresDatabases, SqliteDatabases
@@ -75,6 +76,8 @@ def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Setting
         data_dir=data_dir,
         public_url="http://testserver",
         validate_responses=True,
+        # Every API, those still being built included.
+        apis=API_NAMES,
         **overrides,
     )
 

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.dfs.models import Identity, Tenant, TenantAccess, normalized
+from store.dfs.models import (
+    AccessPolicy,
+    AppAccessPolicy,
+    Identity,
+    Role,
+    RolePolicy,
+    Tenant,
+    TenantAccess,
+    normalized,
+)
 from store.errors import Invalid
 from store.identity.secrets import secret_matches
 
@@ -35,9 +44,47 @@ class SignInRefused(Exception):
     """The user name and password are right, but the identity may not sign in (and why)."""
 
 
+# The api resource and scope whose app-oriented policies a client app holds for this API.
+API_RESOURCE = "DFS.Api"
+API_SCOPE = "DFS.Api.Full"
+
+
 class DfsRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def access_policy_keys(
+        self, *, tenant_id: int, identity_id: uuid.UUID | None, client_id: str
+    ) -> frozenset[str]:
+        """The access policies a caller holds in a tenant: a signed-in identity those of its
+        role there (every policy with AllowAllPolicies), an app those granted to it."""
+        if identity_id is None:
+            keys = self._session.scalars(
+                select(AccessPolicy.key)
+                .join(AppAccessPolicy, AppAccessPolicy.access_policy_id == AccessPolicy.id)
+                .where(
+                    AppAccessPolicy.tenant_id == tenant_id,
+                    AppAccessPolicy.client_id == client_id,
+                    AppAccessPolicy.api_resource == API_RESOURCE,
+                    AppAccessPolicy.api_scope == API_SCOPE,
+                )
+            ).all()
+            return frozenset(keys)
+        access = self._session.get(TenantAccess, (identity_id, tenant_id))
+        if access is None or not access.is_enabled:
+            return frozenset()
+        role = self._session.get(Role, access.role_id)
+        if role is None:
+            return frozenset()
+        if role.allow_all_policies:
+            return frozenset(self._session.scalars(select(AccessPolicy.key)).all())
+        return frozenset(
+            self._session.scalars(
+                select(AccessPolicy.key)
+                .join(RolePolicy, RolePolicy.access_policy_id == AccessPolicy.id)
+                .where(RolePolicy.role_id == role.id)
+            ).all()
+        )
 
     def authenticate_identity(
         self, *, user_name: str, password: str, tenant_key: str | None

@@ -1,0 +1,1 @@
+"""The DFS Admin Services API (specs/dfs-admin.yaml)."""

@@ -1,0 +1,42 @@
+"""One DFS call: the caller of the token, its access policy checked, one unit of work.
+
+Every DFS handler starts with `with dfs_call(token_info) as (uow, caller):`. The policy the
+operation needs is the spec's `x-required-access-policy`, found through the routed operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from connexion import request
+
+from handlers.dfs.caller import Caller
+from specserve.context import services, unit_of_work
+from store import UnitOfWork
+from store.errors import Forbidden
+
+
+@contextmanager
+def dfs_call(token_info: dict[str, Any]) -> Iterator[tuple[UnitOfWork, Caller]]:
+    caller = Caller.of(token_info)
+    with unit_of_work() as uow:
+        needed = _required_policy()
+        if needed is not None:
+            held = uow.dfs.access_policy_keys(
+                tenant_id=caller.tenant_id,
+                identity_id=caller.identity_id,
+                client_id=caller.client_id,
+            )
+            if needed not in held:
+                raise Forbidden(f"This operation needs the access policy '{needed}'.")
+        yield uow, caller
+
+
+def _required_policy() -> str | None:
+    routing = request.scope.get("extensions", {}).get("connexion_routing", {})
+    operation_id = routing.get("operation_id", "")
+    contract = services().contracts.get("dfs")
+    operation = contract.operations.get(operation_id) if contract else None
+    return operation.required_access_policy if operation else None
