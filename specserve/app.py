@@ -123,6 +123,9 @@ def _connexion_app(services: Services) -> AsyncApp:
     for contract in services.contracts.values():
         app.add_api(
             copy.deepcopy(contract.document),
+            # Named, so that Connexion mounts the most specific base path first; an API at the
+            # root leaves it unset (Connexion answers 404 everywhere for "/").
+            base_path=None if contract.api.base_path == "/" else contract.api.base_path,
             name=contract.api.name,
             resolver=ContractResolver(contract),
             pythonic_params=True,

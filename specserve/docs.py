@@ -41,7 +41,7 @@ def docs_app(contracts: dict[str, Contract], mode: str) -> Starlette:
     async def index(request: Request) -> Response:
         rows = "".join(
             f"<tr><td>{html.escape(c.api.title)}</td><td><code>{html.escape(c.api.base_path)}</code></td>"
-            f"<td>{html.escape(mode)}</td>"
+            f"<td>{html.escape(mode)}{' (preview: being built)' if c.api.preview else ''}</td>"
             f'<td><a href="{PREFIX}/docs/{c.api.name}/">Swagger UI</a> · '
             f'<a href="{PREFIX}/docs/{c.api.name}/openapi.json">JSON</a> · '
             f'<a href="{PREFIX}/docs/{c.api.name}/openapi.yaml">YAML</a></td></tr>'
@@ -62,6 +62,7 @@ def docs_app(contracts: dict[str, Contract], mode: str) -> Starlette:
                     "title": c.api.title,
                     "basePath": c.api.base_path,
                     "mode": mode,
+                    "preview": c.api.preview,
                     "docs": f"{PREFIX}/docs/{c.api.name}/",
                 }
                 for c in contracts.values()

@@ -76,8 +76,6 @@ def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Setting
         data_dir=data_dir,
         public_url="http://testserver",
         validate_responses=True,
-        # Every API, those still being built included.
-        apis=API_NAMES,
         **overrides,
     )
 
@@ -87,6 +85,19 @@ def app(database_url: str, data_dir: Path) -> Iterator[Any]:
     application = create_app(settings_for(database_url, data_dir))
     yield application
     application.services.store.dispose()
+
+
+@pytest.fixture
+def dfs_app(database_url: str, data_dir: Path) -> Iterator[Any]:
+    """The server with every API, those still being built (DFS) included."""
+    application = create_app(settings_for(database_url, data_dir, apis=API_NAMES))
+    yield application
+    application.services.store.dispose()
+
+
+@pytest.fixture
+def dfs_client(dfs_app: Any) -> TestClient:
+    return TestClient(dfs_app, raise_server_exceptions=False)
 
 
 @pytest.fixture
