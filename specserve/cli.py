@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -17,11 +18,12 @@ import yaml
 from specserve.apis import ALL_APIS, API_NAMES
 from specserve.app import StoreNotMigrated, prepare_database
 from specserve.contract import Contract
-from specserve.identity.grants import issue_for_client
+from specserve.identity.grants import identity_claims, issue_for_client
 from specserve.identity.keys import load_or_create_signing_key
 from specserve.identity.tokens import token_service
 from specserve.settings import Settings, SettingsError
-from store import Store
+from store import Store, UnitOfWork
+from store.dfs.repository import SignedInIdentity, SignInRefused
 from store.migrate import drop_everything, upgrade
 from store.seed import seed
 
@@ -79,10 +81,18 @@ def _parser() -> argparse.ArgumentParser:
     token = commands.add_parser(
         "token",
         help="print a bearer token of an API's demo client, for curl",
-        description="Print an access token of the API's demo client (from fixtures/seed).",
+        description=(
+            "Print an access token of the API's demo client, or of a demo identity signed in "
+            "with the password grant (from fixtures/seed)."
+        ),
     )
     token.add_argument("--api", required=True, choices=API_NAMES, metavar="NAME")
     token.add_argument("--port", type=int, help="the port the server runs on (names the issuer)")
+    token.add_argument(
+        "--user",
+        help="sign in as this demo identity (password grant; for dfs the default is additiv)",
+    )
+    token.add_argument("--tenant", help="the tenant key to sign in to (default: the identity's)")
     token.set_defaults(run=_token)
 
     db = commands.add_parser("db", help="manage the database (DATABASE_URL)")
@@ -160,11 +170,23 @@ def _log_config(level: str) -> dict[str, Any]:
 def _token(args: argparse.Namespace, settings: Settings) -> int:
     settings = _with_port(settings, args.port)
     api = next(api for api in ALL_APIS if api.name == args.api)
-    accepted = set(Contract.load(api, settings.specs_dir).accepted_scopes())
-    seed_data = yaml.safe_load(
-        (settings.fixtures_dir / "seed" / "identity.yaml").read_text(encoding="utf-8")
+    seed_dir = settings.fixtures_dir / "seed"
+    identity_seed = yaml.safe_load((seed_dir / "identity.yaml").read_text(encoding="utf-8"))
+    # The scopes that open the API: those its spec names, else every scope of its audience.
+    accepted = set(Contract.load(api, settings.specs_dir).accepted_scopes()) or {
+        scope["name"] for scope in identity_seed["api_scopes"] if scope["audience"] == api.audience
+    }
+    user = args.user or ("additiv" if api.name == "dfs" else None)
+    grant = "password" if user else "client_credentials"
+    client = next(
+        (
+            c
+            for c in identity_seed["clients"]
+            if accepted & set(c.get("scopes", []))
+            and grant in c.get("grant_types", ["client_credentials"])
+        ),
+        None,
     )
-    client = next((c for c in seed_data["clients"] if accepted & set(c.get("scopes", []))), None)
     if client is None:
         raise CommandError(f"fixtures/seed/identity.yaml has no demo client for {api.name}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -184,9 +206,45 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
             raise CommandError(
                 f"the demo client {record.client_id} may not ask for {' or '.join(accepted)}"
             )
-        issued = issue_for_client(uow, token_service(settings), record, scopes)
+        tokens = token_service(settings)
+        if user is None:
+            issued = issue_for_client(uow, tokens, record, scopes)
+        else:
+            identity = _demo_identity(uow, seed_dir, user, args.tenant)
+            issued = issue_for_client(
+                uow,
+                tokens,
+                record,
+                scopes,
+                subject=str(identity.identity_id),
+                claims=identity_claims(identity),
+            )
     print(issued.access_token)
     return 0
+
+
+def _demo_identity(
+    uow: UnitOfWork, seed_dir: Path, user: str, tenant: str | None
+) -> SignedInIdentity:
+    """A demo identity of fixtures/seed/dfs.yaml, signed in with its demo password."""
+    dfs_seed = yaml.safe_load((seed_dir / "dfs.yaml").read_text(encoding="utf-8"))
+    passwords = {
+        identity["user_name"].casefold(): identity.get("password")
+        for each in dfs_seed.get("tenants", [])
+        for identity in each.get("identities", [])
+    }
+    password = passwords.get(user.casefold())
+    if password is None:
+        raise CommandError(f"fixtures/seed/dfs.yaml has no demo identity '{user}' with a password")
+    try:
+        identity = uow.dfs.authenticate_identity(
+            user_name=user, password=password, tenant_key=tenant
+        )
+    except SignInRefused as refusal:
+        raise CommandError(str(refusal)) from refusal
+    if identity is None:
+        raise CommandError(f"the demo identity '{user}' cannot sign in: run `specserve db seed`")
+    return identity
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jwt
 import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
@@ -98,3 +99,33 @@ def test_token_refuses_a_demo_client_without_the_apis_scope(
     engine.dispose()
     assert main(["token", "--api", "primedocs"]) == 2
     assert "may not ask for" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "subject", "tenant"),
+    [
+        ([], "01000000-0000-0000-0000-000000000000", "Additiv"),
+        (
+            ["--user", "BDOU", "--tenant", "additiv"],
+            "3fa85f64-5717-4562-b3fc-2c963f66afa4",
+            "Additiv",
+        ),
+    ],
+)
+def test_token_for_dfs_signs_in_a_demo_identity(
+    environment: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    subject: str,
+    tenant: str,
+) -> None:
+    assert main(["token", "--api", "dfs", *argv]) == 0
+    claims = jwt.decode(capsys.readouterr().out.strip(), options={"verify_signature": False})
+    assert (claims["sub"], claims["tenant_key"], claims["aud"]) == (subject, tenant, ["DFS.Api"])
+
+
+def test_token_refuses_an_unknown_demo_identity(
+    environment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["token", "--api", "dfs", "--user", "nobody"]) == 2
+    assert "no demo identity 'nobody'" in capsys.readouterr().err
