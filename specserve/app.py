@@ -10,6 +10,7 @@ from typing import Any
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.middleware import ConnexionMiddleware
+from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
@@ -23,11 +24,11 @@ from specserve.context import Services
 from specserve.contract import Contract
 from specserve.docs import PREFIX, docs_app
 from specserve.errors import handle_error
-from specserve.formats import register_formats
+from specserve.formats import register_formats, route_numbers_as_text
 from specserve.identity.errors import OAuthError
 from specserve.identity.tokens import token_service
 from specserve.localization import ContentLanguage
-from specserve.paths import CanonicalPaths
+from specserve.paths import CanonicalPaths, LiteralRoutesFirst
 from specserve.request_names import CaseInsensitiveNames
 from specserve.settings import Settings
 from specserve.validation import VALIDATOR_MAP
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> AccessLog:
     for name in QUIETED_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     register_formats()
+    route_numbers_as_text()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.effective_database_url, pool_size=max(5, settings.workers * 2))
     prepare_database(store, settings)
@@ -113,6 +115,10 @@ def _connexion_app(services: Services) -> AsyncApp:
     middlewares.insert(
         middlewares.index(SecurityMiddleware) + 1,
         functools.partial(CaseInsensitiveNames, operations=operations),
+    )
+    middlewares.insert(
+        middlewares.index(RoutingMiddleware) + 1,
+        functools.partial(LiteralRoutesFirst, contracts=services.contracts),
     )
     app = AsyncApp(
         __name__,

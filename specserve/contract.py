@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,17 @@ FORM_MEDIA = "application/x-www-form-urlencoded"
 def is_json_media_type(media_type: str) -> bool:
     """JSON as the specs declare it: application/json, text/json, application/*+json."""
     return bool(JSON_MEDIA.match(media_type.split(";", maxsplit=1)[0].strip().lower()))
+
+
+# libyaml's loader where the machine has it: the DFS spec takes a second in pure Python.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_spec(path: Path, mtime_ns: int) -> dict[str, Any]:
+    """A spec file parsed once per version of it (callers read, never change, the result)."""
+    document: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    return document
 
 
 def snake_case(name: str) -> str:
@@ -56,6 +68,7 @@ class Operation:
     json_body_schema: dict[str, Any] | None
     # The spec's names of query parameters taking integers, and those taking arrays.
     query_integers: frozenset[str] = frozenset()
+    path_integers: frozenset[str] = frozenset()
     query_arrays: frozenset[str] = frozenset()
     body_media_types: tuple[str, ...] = ()
     form_body_schema: dict[str, Any] | None = None
@@ -72,7 +85,8 @@ class Contract:
 
     @classmethod
     def load(cls, api: ApiDefinition, specs_dir: Path) -> Contract:
-        document = yaml.safe_load((specs_dir / api.spec_file).read_text(encoding="utf-8"))
+        path = specs_dir / api.spec_file
+        document = _read_spec(path, path.stat().st_mtime_ns)
         contract = cls(api=api, document=document)
         for path, item in document.get("paths", {}).items():
             methods = [m for m in HTTP_METHODS if m in item]
@@ -108,6 +122,11 @@ class Contract:
             query_integers=frozenset(
                 p["name"] for p in query if p.get("schema", {}).get("type") == "integer"
             ),
+            path_integers=frozenset(
+                p["name"]
+                for p in parameters
+                if p["in"] == "path" and p.get("schema", {}).get("type") == "integer"
+            ),
             query_arrays=frozenset(
                 p["name"] for p in query if p.get("schema", {}).get("type") == "array"
             ),
@@ -134,12 +153,18 @@ class Contract:
                 return canonical
         return None
 
-    def allowed_methods(self, path_below_base: str) -> list[str]:
-        """The methods the spec declares for a concrete path (for a 405's Allow header)."""
+    def template_for(self, path_below_base: str) -> PathTemplate | None:
+        """The most specific template of a concrete path: literal segments win over
+        parameters, as in ASP.NET's route precedence."""
         for template in self._paths:
             if template.matcher.match(path_below_base):
-                return [method.upper() for method in template.methods]
-        return []
+                return template
+        return None
+
+    def allowed_methods(self, path_below_base: str) -> list[str]:
+        """The methods the spec declares for a concrete path (for a 405's Allow header)."""
+        template = self.template_for(path_below_base)
+        return [method.upper() for method in template.methods] if template else []
 
     def as_json(self) -> bytes:
         return json.dumps(self.document, indent=2).encode("utf-8")
@@ -153,6 +178,7 @@ class PathTemplate:
     """A path template of the spec, matched as ASP.NET routes: literal segments without regard
     to (ASCII) case. `pieces` holds the literal text, and None where a parameter's value goes."""
 
+    template: str
     matcher: re.Pattern[str]
     pieces: tuple[str | None, ...]
     methods: tuple[str, ...]
@@ -169,7 +195,7 @@ class PathTemplate:
                 pieces.append(None)
                 regex.append("([^/]+)")
         matcher = re.compile(f"^{''.join(regex)}$", re.IGNORECASE | re.ASCII)
-        return cls(matcher=matcher, pieces=tuple(pieces), methods=tuple(methods))
+        return cls(template=template, matcher=matcher, pieces=tuple(pieces), methods=tuple(methods))
 
     def canonical(self, path: str) -> str | None:
         match = self.matcher.match(path)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 
+from connexion.frameworks import starlette as starlette_framework
 from jsonschema import Draft4Validator
 
 _checker = Draft4Validator.FORMAT_CHECKER
@@ -26,9 +28,32 @@ def _is_date(value: object) -> bool:
     return bool(_DATE.match(value)) and bool(datetime.date.fromisoformat(value))
 
 
+def route_numbers_as_text() -> None:
+    """Let a path segment that is not a number reach validation (400), as ASP.NET's model
+    binding answers it, instead of matching no route (404): Connexion otherwise routes
+    integer and number path parameters with Starlette's converters (idempotent)."""
+    for swagger_type in ("integer", "number"):
+        starlette_framework.PATH_PARAMETER_CONVERTERS.pop(swagger_type, None)
+
+
+def _in_range(bits: int) -> Callable[[object], bool]:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+    def check(value: object) -> bool:
+        return not isinstance(value, int) or isinstance(value, bool) or low <= value <= high
+
+    return check
+
+
 def register_formats() -> None:
-    """Teach Connexion's draft-4 validators `uuid` and `date` (idempotent)."""
-    if "uuid" not in _checker.checkers:
-        _checker.checks("uuid", raises=ValueError)(_is_uuid)
-    if "date" not in _checker.checkers:
-        _checker.checks("date", raises=ValueError)(_is_date)
+    """Teach Connexion's draft-4 validators `uuid`, `date`, `int32` and `int64` (idempotent):
+    an id past the int32 range is a 400, as the real services' model binding answers it."""
+    checks = {
+        "uuid": _is_uuid,
+        "date": _is_date,
+        "int32": _in_range(32),
+        "int64": _in_range(64),
+    }
+    for name, check in checks.items():
+        if name not in _checker.checkers:
+            _checker.checks(name, raises=ValueError)(check)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from specserve.contract import Contract
@@ -37,3 +38,28 @@ class CanonicalPaths:
                 if below is not None:
                     return base + below
         return path
+
+
+class LiteralRoutesFirst:
+    """After Connexion's routing: a path that a literal template names exactly (`/members/search`)
+    belongs to that template, even where a template with a parameter (`/members/{memberId}`)
+    also takes the method; a method the literal one lacks is 405, as ASP.NET answers."""
+
+    def __init__(self, app: ASGIApp, *, contracts: dict[str, Contract]) -> None:
+        self.app = app
+        self.routes = {
+            name: (contract, operation)
+            for contract in contracts.values()
+            for name, operation in contract.operations.items()
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        routing = scope.get("extensions", {}).get("connexion_routing", {})
+        routed = self.routes.get(routing.get("operation_id", ""))
+        if routed is not None:
+            contract, operation = routed
+            base = contract.api.base_path.rstrip("/")
+            template = contract.template_for(scope["path"][len(base) :])
+            if template is not None and template.template != operation.path:
+                raise HTTPException(status_code=405)
+        await self.app(scope, receive, send)

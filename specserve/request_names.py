@@ -24,7 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from specserve.contract import FORM_MEDIA, Operation, is_json_media_type
 
-MAX_BODY_BYTES = 1024 * 1024
+# Room for DFS profile pictures: 1 MiB decoded, about 1.4 MB in base64 JSON.
+MAX_BODY_BYTES = 2 * 1024 * 1024
 # What .NET's NumberStyles.Integer takes: ASCII digits, a sign, ASCII white space around.
 _ASCII_INTEGER = re.compile(r"^[ \t\r\n\v\f]*[+-]?[0-9]+[ \t\r\n\v\f]*$")
 
@@ -43,6 +44,12 @@ class CaseInsensitiveNames:
         if operation is None:
             await self.next_app(scope, receive, send)
             return
+        for name in operation.path_integers:
+            value = str(scope.get("path_params", {}).get(name, ""))
+            if value and not _ASCII_INTEGER.match(value):
+                raise BadRequestProblem(
+                    detail=f"The path parameter '{name}' is invalid: '{value}' is not an integer."
+                )
         if operation.query_names and scope.get("query_string"):
             scope = {**scope, "query_string": canonical_query(scope["query_string"], operation)}
         if operation.body_media_types:

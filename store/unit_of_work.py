@@ -8,7 +8,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.dfs.audit import AuditRepository
+from store.dfs.catalog import CatalogRepository
+from store.dfs.identities import IdentitiesRepository
+from store.dfs.member_sync import MemberSyncRepository
+from store.dfs.members import MembersRepository
+from store.dfs.participants import ParticipantsRepository
 from store.dfs.repository import DfsRepository
+from store.dfs.roles import RolesRepository
 from store.engine import make_engine
 from store.errors import Conflict, DomainError, Invalid
 from store.identity.repository import IdentityRepository
@@ -21,6 +28,13 @@ class UnitOfWork:
     primedocs: PrimedocsRepository
     identity: IdentityRepository
     dfs: DfsRepository
+    dfs_identities: IdentitiesRepository
+    dfs_member_sync: MemberSyncRepository
+    dfs_participants: ParticipantsRepository
+    dfs_catalog: CatalogRepository
+    dfs_audit: AuditRepository
+    dfs_roles: RolesRepository
+    dfs_members: MembersRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -30,6 +44,13 @@ class UnitOfWork:
         self.primedocs = PrimedocsRepository(self._session)
         self.identity = IdentityRepository(self._session)
         self.dfs = DfsRepository(self._session)
+        self.dfs_identities = IdentitiesRepository(self._session)
+        self.dfs_member_sync = MemberSyncRepository(self._session)
+        self.dfs_participants = ParticipantsRepository(self._session)
+        self.dfs_catalog = CatalogRepository(self._session)
+        self.dfs_audit = AuditRepository(self._session)
+        self.dfs_roles = RolesRepository(self._session)
+        self.dfs_members = MembersRepository(self._session)
         return self
 
     def __exit__(

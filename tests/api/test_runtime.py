@@ -83,7 +83,7 @@ class TestRoutingErrors:
 
     def test_a_body_over_the_limit_is_413(self, client: TestClient, auth) -> None:
         url = f"{USERS}/{ANNA}/Profiles/{ANNA_PROFILE}"
-        body = b'{"title": "' + b"x" * (1024 * 1024) + b'"}'
+        body = b'{"title": "' + b"x" * (2 * 1024 * 1024) + b'"}'
         response = client.put(
             url, headers={**auth, "Content-Type": "application/json"}, content=body
         )
