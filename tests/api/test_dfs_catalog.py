@@ -19,6 +19,9 @@ from tests.support.dfs import (
     app_auth,
     identity_auth,
 )
+from tests.support.dfs import (
+    envelope_error as error,
+)
 
 BLUEBANK_UID = "9c4e2b71-5a3d-4f86-b0e9-7d1c3a5f8e24"
 BLUEBANK_ADMIN = "b1000000-0000-0000-0000-000000000001"
@@ -60,13 +63,6 @@ PERMISSIONS = [
 
 def pascal(policies: list[dict]) -> list[dict]:
     return [{"Id": p["id"], "Key": p["key"], "Name": p["name"]} for p in policies]
-
-
-def error(response, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["Code"] == code
-    return str(body["Message"])
 
 
 def bluebank_auth(client: TestClient) -> dict[str, str]:

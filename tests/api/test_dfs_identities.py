@@ -42,16 +42,6 @@ BACK_OFFICE = {"client_id": "dfs.backoffice", "client_secret": "DfsBackOffice_Se
 
 
 @pytest.fixture
-def admin(dfs_client: TestClient) -> dict[str, str]:
-    return identity_auth(dfs_client)
-
-
-@pytest.fixture
-def bluebank(dfs_client: TestClient) -> dict[str, str]:
-    return identity_auth(dfs_client, user="bluebank.admin", password="Bluebank-Demo-1")
-
-
-@pytest.fixture
 def role_app(dfs_client: TestClient) -> dict[str, str]:
     """An app holding RRole and WRole only."""
     return app_auth(dfs_client, ROLE_APP)

@@ -23,6 +23,9 @@ from tests.support.dfs import (
     app_auth,
     identity_auth,
 )
+from tests.support.dfs import (
+    envelope_error as error,
+)
 
 JACK_DANIELS = "11655f64-5717-4562-b3fc-2cab3f66af00"
 RITA_MEIER = "2d7f1c3e-8a4b-4c6d-9e0f-1a2b3c4d5e01"  # tenant access disabled
@@ -73,13 +76,6 @@ def status_path(run_id: str) -> str:
 
 def bluebank(client: TestClient) -> dict[str, str]:
     return identity_auth(client, user="bluebank.admin", password="Bluebank-Demo-1")
-
-
-def error(response: Any, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["Code"] == code
-    return str(body["Message"])
 
 
 def member(client: TestClient, member_id: int, headers: dict[str, str]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.support.dfs import MEMBER_APP, ROLE_APP, app_auth, identity_auth
+from tests.support.dfs import envelope_error as error
 
 ADMIN_MEMBER = {
     "MemberId": 1,
@@ -44,23 +45,6 @@ TEAM_LEADER_MEMBER = {
 }
 # Tenant 2's members by last name: Admin, Daniels, Doe, Frey, Leader 1, Meier, Morgan.
 BY_LAST_NAME = [1, 55, 16, 21, 6, 20, 56]
-
-
-@pytest.fixture
-def admin(dfs_client: TestClient) -> dict[str, str]:
-    return identity_auth(dfs_client)
-
-
-@pytest.fixture
-def bluebank(dfs_client: TestClient) -> dict[str, str]:
-    return identity_auth(dfs_client, user="bluebank.admin", password="Bluebank-Demo-1")
-
-
-def error(response: Any, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["Code"] == code
-    return str(body["Message"])
 
 
 def search(client: TestClient, headers: dict[str, str], **criteria: Any) -> dict[str, Any]:

@@ -18,6 +18,9 @@ from tests.support.dfs import (
     app_auth,
     identity_auth,
 )
+from tests.support.dfs import (
+    envelope_error as error,
+)
 
 BLUEBANK_ADMIN = "b1000000-0000-0000-0000-000000000001"
 UNKNOWN = "7e57e57e-0000-4000-8000-000000000000"
@@ -46,13 +49,6 @@ SETTINGS_URL = "https://backoffice.additiv.example/participants/1/settings"
 
 def bluebank(client: TestClient) -> dict[str, str]:
     return identity_auth(client, user="bluebank.admin", password="Bluebank-Demo-1")
-
-
-def error(response: Any, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["Code"] == code
-    return str(body["Message"])
 
 
 def no_content(response: Any) -> None:

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from store.dfs.roles import RolesRepository
 from tests.support.dfs import MEMBER_APP, ROLE_APP, app_auth, identity_auth
+from tests.support.dfs import envelope_error as error
 
 ADDITIV_ROLES = [
     {"Id": 1, "Name": "System-Administrator", "HierarchyLevel": 6, "RoleKey": "admin"},
@@ -24,23 +25,6 @@ POLICY_1 = {"Id": 1, "Name": "AuthContact", "Key": "AuthContact"}
 POLICY_2 = {"Id": 2, "Name": "AuthContactMobile", "Key": "AuthContactMobile"}
 POLICY_4 = {"Id": 4, "Name": "AuthEnrollContact", "Key": "AuthEnrollContact"}
 POLICY_5 = {"Id": 5, "Name": "AuthOnboardContact", "Key": "AuthOnboardContact"}
-
-
-@pytest.fixture
-def admin(dfs_client: TestClient) -> dict[str, str]:
-    return identity_auth(dfs_client)
-
-
-@pytest.fixture
-def bluebank(dfs_client: TestClient) -> dict[str, str]:
-    return identity_auth(dfs_client, user="bluebank.admin", password="Bluebank-Demo-1")
-
-
-def error(response: Any, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["Code"] == code
-    return str(body["Message"])
 
 
 def hierarchy_ids(client: TestClient, headers: dict[str, str], role_id: int) -> list[int]:

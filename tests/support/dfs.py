@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.testclient import TestClient
 
 BACK_OFFICE = {"client_id": "dfs.backoffice", "client_secret": "DfsBackOffice_Secret_789"}
@@ -36,3 +38,11 @@ def app_auth(client: TestClient, app: dict[str, str] = MEMBER_APP) -> dict[str, 
     response = client.post("/ids/connect/token", data={"grant_type": "client_credentials", **app})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def envelope_error(response: Any, status: int, code: str) -> str:
+    """The envelope's message, once the status and `Code` are as expected."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["Code"] == code
+    return str(body["Message"])
