@@ -411,12 +411,14 @@ class IdentitiesRepository:
         role_id: int | None,
         is_enabled: bool,
     ) -> None:
-        identity = self._lock_identity(tenant_id, identity_id)
-        if self._session.get(Tenant, access_tenant_id) is None:
+        # Another tenant is answered as a missing one: granting access into it (or learning
+        # which of its roles exist) would cross the tenants' wall.
+        if access_tenant_id != tenant_id or self._session.get(Tenant, access_tenant_id) is None:
             raise NotFound(f"No tenant with id {access_tenant_id}.")
+        identity = self._lock_identity(tenant_id, identity_id)
         if role_id is not None:
             self._require_role(access_tenant_id, role_id)
-        if not is_enabled and identity.id == caller_identity_id and access_tenant_id == tenant_id:
+        if not is_enabled and identity.id == caller_identity_id:
             raise Unprocessable("An identity may not disable its own access to this tenant.")
         access = self._session.get(TenantAccess, (identity.id, access_tenant_id))
         if access is None:
