@@ -103,17 +103,22 @@ class DfsRepository:
             query = query.join(TenantAccess, TenantAccess.identity_id == Identity.id).where(
                 TenantAccess.tenant_id == named_tenant.id
             )
-        candidates = self._session.scalars(query).all()
+        # Only those whose password matches: a stranger must not learn that a user name
+        # exists, let alone in which tenants.
+        candidates = [
+            identity
+            for identity in self._session.scalars(query).all()
+            if identity.password_hash is not None
+            and secret_matches(password, identity.password_hash)
+        ]
         if len(candidates) > 1:
             raise Invalid(
                 f"The user name '{user_name}' exists in several tenants: name one with "
                 "acr_values=tenant:<key>."
             )
-        identity = candidates[0] if candidates else None
-        if identity is None or identity.password_hash is None:
+        if not candidates:
             return None
-        if not secret_matches(password, identity.password_hash):
-            return None
+        identity = candidates[0]
         tenant = named_tenant or self._session.get(Tenant, identity.tenant_id)
         if tenant is None:
             return None
