@@ -112,8 +112,8 @@ def auth(client: TestClient) -> dict[str, str]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    contract = sys.modules.get("tests.contract.test_contracts")
-    cases = getattr(contract, "CASES_RUN", None)
+    runs = sys.modules.get("tests.support.contract_runs")
+    cases = getattr(runs, "CASES_RUN", None)
     if cases:
         terminalreporter.section("Schemathesis cases per backend, mode and operation")
         for key, count in sorted(cases.items()):

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import base64
-import struct
 import threading
 import uuid
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -28,6 +26,7 @@ from tests.support.dfs import (
     app_auth,
     identity_auth,
 )
+from tests.support.pictures import b64, png
 
 JACK = "11655f64-5717-4562-b3fc-2cab3f66af00"
 CAPTAIN = "11655f64-5717-4562-b3fc-2cab3f66bb77"
@@ -66,23 +65,6 @@ def spec_example(path: str, method: str, status: str) -> Any:
     return spec["paths"][path][method]["responses"][status]["content"]["application/json"][
         "example"
     ]
-
-
-def png(width: int = 2, height: int = 2) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"".join(b"\x00" + b"\x80\x40\x20" * width for _ in range(height)))
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 # GET /v1.0/identities/{identityId}

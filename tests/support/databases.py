@@ -38,6 +38,16 @@ class SqliteDatabases:
         shutil.copyfile(self._template, target)
         return f"sqlite:///{target}"
 
+    def restore(self, url: str) -> None:
+        """Put the seeded data back into a database made by `fresh`; no connection may be open."""
+        target = Path(str(make_url(url).database))
+        for journal in (
+            target.with_name(target.name + "-wal"),
+            target.with_name(target.name + "-shm"),
+        ):
+            journal.unlink(missing_ok=True)
+        shutil.copyfile(self._template, target)
+
 
 class PostgresDatabases:
     TEMPLATE = "specserve_template"
@@ -51,6 +61,12 @@ class PostgresDatabases:
         name = f"t_{uuid.uuid4().hex[:12]}"
         self._execute(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
         return self._url_of(name)
+
+    def restore(self, url: str) -> None:
+        """Put the seeded data back into a database made by `fresh`, closing its connections."""
+        name = make_url(url).database
+        self._execute(f"DROP DATABASE {name} WITH (FORCE)")
+        self._execute(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
 
     def empty(self) -> str:
         name = f"e_{uuid.uuid4().hex[:12]}"

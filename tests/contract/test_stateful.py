@@ -1,0 +1,108 @@
+"""Stateful Schemathesis over the DFS spec: sequences that follow its OpenAPI links.
+
+Create an identity, role or participant, then read, update and delete it with the id the
+create answered; every response is checked as in the stateless run, plus Schemathesis's
+stateful checks (a deleted resource stays gone, a created one is there). The test also asserts
+that every create led somewhere through its links, so that it cannot pass having tested
+nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+import pytest
+import schemathesis.specs.openapi.stateful as schemathesis_stateful
+from hypothesis import HealthCheck, settings
+
+from tests.support.contract_runs import dfs_auth, record_case
+
+pytestmark = pytest.mark.contract
+
+STATEFUL = settings(
+    max_examples=100,
+    stateful_step_count=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+# Each CRUD family's create, and each long-running request, must have led somewhere: at least
+# one of its links followed and answered 2xx. Which links random data reaches varies from run
+# to run (Schemathesis decides by true randomness whether a step uses a link's value), so the
+# link-by-link check is tests/api/test_dfs_links.py, with the spec's examples.
+SOURCES_THAT_MUST_LEAD = {
+    "POST /v1.2/identities",
+    "POST /v2.0/roles",
+    "POST /v1.0/participants",
+    "POST /v3.0/identities/sync-members",
+    "POST /v1.0/identities/import-members",
+}
+
+
+# Schemathesis starts scenarios only at creates whose body names no id of a kind no operation
+# answers; DFS creates name such ids (SalutationId, BankBranchId: seeded catalogue data), so
+# without this they would be reached only by chance and their links never walked.
+CREATES = {"POST /v1.2/identities", "POST /v2.0/roles", "POST /v1.0/participants"}
+
+
+def test_dfs_flows_follow_the_links(  # noqa: PLR0917 (pytest fixtures)
+    dfs_schema: Any,
+    dfs_app: Any,
+    backend: str,
+    database_url: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    likely_root = schemathesis_stateful.is_likely_root_transition
+    monkeypatch.setattr(
+        schemathesis_stateful,
+        "is_likely_root_transition",
+        lambda operation, *rest: operation.label in CREATES or likely_root(operation, *rest),
+    )
+    # Only the spec's own links: inferred ones (list -> read of the catalogue) would take most
+    # of the steps, and the flows under test are those the spec promises.
+    dfs_schema.config.phases.stateful.inference.algorithms = []
+    databases = request.getfixturevalue(f"{backend}_databases")
+    headers = dfs_auth(dfs_app)
+    followed: Counter[str] = Counter()
+
+    class DfsFlows(dfs_schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def step(self, input: Any) -> Any:
+            output = super().step(input)
+            record_case(input.case, dfs_app, "stateful")
+            link = input.transition
+            if link is not None and output.response.status_code < 300:
+                followed[_source_and_link(link.id)] += 1
+            return output
+
+        def teardown(self) -> None:
+            # Every scenario starts from the seeded data, so that Hypothesis can replay one
+            # (a second run of a create must not meet the first one's row).
+            _wait_for_member_runs()
+            dfs_app.services.store.dispose()
+            databases.restore(database_url)
+
+    DfsFlows.run(settings=STATEFUL)
+    led = {flow.split(" -> ")[0] for flow in followed}
+    missing = SOURCES_THAT_MUST_LEAD - led
+    assert not missing, f"no link followed to a 2xx from {sorted(missing)}; followed: {followed}"
+
+
+def _source_and_link(transition_id: str) -> str:
+    # "POST /v2.0/roles -> [200] GetRole -> GET /v2.0/roles/{roleId}": "POST /v2.0/roles -> GetRole"
+    source, link, _target = transition_id.split(" -> ")
+    return f"{source} -> {link.split('] ', 1)[1]}"
+
+
+def _wait_for_member_runs() -> None:
+    # Bulk member runs go on in threads after their request; the data must not change under
+    # the restore.
+    for thread in threading.enumerate():
+        if thread.name.startswith("dfs-member-operation-"):
+            thread.join(timeout=30)
