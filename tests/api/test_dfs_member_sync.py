@@ -340,6 +340,14 @@ def test_runs_need_wmember_and_their_status_rmember(dfs_client: TestClient) -> N
 
 def test_the_import_creates_the_members_of_identities_without_one(dfs_client: TestClient) -> None:
     auth = bluebank(dfs_client)
+    # Before the import, the identity's details (kept in its member) are not there to show.
+    for path in (
+        f"/v1.0/identities/{BLUEBANK_SERVICE}",
+        f"/v1.0/identities/{BLUEBANK_SERVICE}/hierarchy",
+    ):
+        assert "no member yet" in error(
+            dfs_client.get(path, headers=auth), 422, "UnprocessableEntity"
+        )
     run_id = started(dfs_client.post(IMPORT_MEMBERS, headers=auth))
     status = finished(dfs_client, run_id, auth)
     assert status["operation"] == "ImportMembers"
@@ -351,6 +359,8 @@ def test_the_import_creates_the_members_of_identities_without_one(dfs_client: Te
     synced = dfs_client.post(sync_path(BLUEBANK_SERVICE), json={}, headers=auth).json()
     assert synced["AuditContextId"] == 1002
     assert member(dfs_client, synced["MemberId"], auth)["FirstName"] == "svc-bluebank-sync"
+    details = dfs_client.get(f"/v1.0/identities/{BLUEBANK_SERVICE}", headers=auth)
+    assert details.json()["MemberId"] == synced["MemberId"]
     # Nothing is left to import.
     again = finished(dfs_client, started(dfs_client.post(IMPORT_MEMBERS, headers=auth)), auth)
     assert (again["status"], again["totalCount"], again["createdCount"]) == ("Succeeded", 0, 0)
