@@ -43,6 +43,12 @@ FAILED = "Failed"
 ACTIVE = (QUEUED, RUNNING)
 OperationKind = Literal["SyncMembers", "ImportMembers"]
 
+# A queued or running run that has shown no progress for this long lost its runner (the
+# server stopped or crashed): it is failed, so that it neither blocks new runs nor is polled
+# forever. One identity takes milliseconds; a runner always beats well within this.
+STALE_AFTER = datetime.timedelta(minutes=5)
+STALE_MESSAGE = "The run stopped without finishing: the server was stopped while it ran."
+
 # The spec keeps at most this many errors per run; `failedCount` has the total.
 MAX_ERRORS = 100
 # `Createdby` of an audit context whose request names none (sync-member's schema).
@@ -235,7 +241,7 @@ class MemberSyncRepository:
         # UPDATE, so that rows written meanwhile that refer to the tenant need not wait.
         tenant = select(Tenant.id).where(Tenant.id == tenant_id)
         self._session.execute(tenant.with_for_update(key_share=True))
-        active = self._session.scalar(
+        actives = self._session.scalars(
             select(MemberOperation)
             .where(
                 MemberOperation.tenant_id == tenant_id,
@@ -243,16 +249,18 @@ class MemberSyncRepository:
                 MemberOperation.status.in_(ACTIVE),
             )
             .order_by(MemberOperation.created_date)
-            .limit(1)
-        )
-        if active is not None:
-            return QueuedOperation(id=active.id, status=active.status, is_new=False)
+        ).all()
+        for active in actives:
+            if not _fail_if_stale(active):
+                return QueuedOperation(id=active.id, status=active.status, is_new=False)
+        now = _now()
         row = MemberOperation(
             id=uuid.uuid4(),
             tenant_id=tenant_id,
             operation=operation,
             status=QUEUED,
-            created_date=_now(),
+            created_date=now,
+            heartbeat_date=now,
             total_count=0,
             processed_count=0,
             created_count=0,
@@ -268,6 +276,11 @@ class MemberSyncRepository:
         row = self._session.get(MemberOperation, operation_id)
         if row is None or row.tenant_id != tenant_id:
             raise NotFound(f"No member operation with id '{operation_id}'.")
+        if row.status in ACTIVE and _is_stale(row):
+            row = self._locked_operation(tenant_id, operation_id)
+            assert row is not None  # runs are never deleted
+            _fail_if_stale(row)
+            self._session.flush()
         return _operation_record(row)
 
     def claim_operation(
@@ -287,7 +300,7 @@ class MemberSyncRepository:
             self._session.scalars(covered.order_by(Identity.user_name_normalized, Identity.id))
         )
         row.status = RUNNING
-        row.started_date = _now()
+        row.started_date = row.heartbeat_date = _now()
         row.total_count = len(identity_ids)
         self._session.flush()
         return identity_ids
@@ -315,6 +328,7 @@ class MemberSyncRepository:
             elif outcome == "updated":
                 row.updated_count += 1
         row.processed_count += 1
+        row.heartbeat_date = _now()
         self._session.flush()
 
     def _run_one(
@@ -343,11 +357,7 @@ class MemberSyncRepository:
         row = self._locked_operation(tenant_id, operation_id)
         if row is None or row.status not in ACTIVE:
             return
-        row.status = FAILED
-        row.completed_date = _now()
-        # The run's own error is kept even when the list is full.
-        kept = list(row.errors)[: MAX_ERRORS - 1]
-        row.errors = [*kept, _error_json(OperationError(None, None, message))]
+        _fail(row, message)
         self._session.flush()
 
     def _locked_operation(self, tenant_id: int, operation_id: uuid.UUID) -> MemberOperation | None:
@@ -360,6 +370,26 @@ class MemberSyncRepository:
 
 
 _CLASH = "The member clashes with stored data and was not saved."
+
+
+def _is_stale(row: MemberOperation) -> bool:
+    return _now() - _utc(row.heartbeat_date) > STALE_AFTER
+
+
+def _fail_if_stale(row: MemberOperation) -> bool:
+    """Fail an active run whose runner is gone; True when it was."""
+    if not _is_stale(row):
+        return False
+    _fail(row, STALE_MESSAGE)
+    return True
+
+
+def _fail(row: MemberOperation, message: str) -> None:
+    row.status = FAILED
+    row.completed_date = _now()
+    # The run's own error is kept even when the list is full.
+    kept = list(row.errors)[: MAX_ERRORS - 1]
+    row.errors = [*kept, _error_json(OperationError(None, None, message))]
 
 
 def _current_values(identity: Identity, member: Member | None) -> MemberValues:

@@ -387,6 +387,8 @@ class MemberOperation(Base):
     created_date: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
     started_date: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
     completed_date: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last sign of life of the run's runner: a run silent for too long has lost it.
+    heartbeat_date: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
     total_count: Mapped[int] = mapped_column(Integer, default=0)
     processed_count: Mapped[int] = mapped_column(Integer, default=0)
     created_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -6,14 +6,17 @@ by polling the status operation, for at most ten seconds."""
 
 from __future__ import annotations
 
+import datetime
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+from store.dfs.models import MemberOperation
 from tests.support.dfs import (
     ADMIN,
     BILL_DOE,
@@ -380,3 +383,35 @@ def test_an_import_where_every_identity_has_a_member_creates_nothing(
         "MemberId": 55,
         "AuditContextId": 1001,
     }
+
+
+def test_a_run_whose_runner_is_gone_fails_and_blocks_nothing(
+    dfs_client: TestClient, database_url: str
+) -> None:
+    # A run left Running by a server that was killed: its heartbeat stopped 10 minutes ago.
+    auth = identity_auth(dfs_client)
+    lost = started(dfs_client.post(SYNC_MEMBERS, headers=auth))
+    finished(dfs_client, lost, auth)
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.update(MemberOperation)
+                .where(MemberOperation.id == uuid.UUID(lost))
+                .values(
+                    status="Running",
+                    completed_date=None,
+                    heartbeat_date=datetime.datetime.now(datetime.UTC)
+                    - datetime.timedelta(minutes=10),
+                )
+            )
+    finally:
+        engine.dispose()
+
+    status = dfs_client.get(status_path(lost), headers=auth).json()
+    assert status["status"] == "Failed"
+    assert "stopped without finishing" in status["errors"][-1]["message"]
+    # A new run starts instead of answering the lost one's id, and ends.
+    run_id = started(dfs_client.post(SYNC_MEMBERS, headers=auth))
+    assert run_id != lost
+    assert finished(dfs_client, run_id, auth)["status"] == "Succeeded"
