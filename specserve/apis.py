@@ -73,7 +73,6 @@ DFS = ApiDefinition(
     audience="DFS.Api",
     path_prefixes=("/v1.0/", "/v1.2/", "/v1.3/", "/v2.0/", "/v3.0/", "/v3.1/"),
     localized=True,
-    preview=True,
 )
 
 ALL_APIS: tuple[ApiDefinition, ...] = (PRIMEDOCS, DFS, IDENTITY_SERVER)

@@ -89,7 +89,7 @@ def app(database_url: str, data_dir: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def dfs_app(database_url: str, data_dir: Path) -> Iterator[Any]:
-    """The server with every API, those still being built (DFS) included."""
+    """The server with every API, those still being built (served only when named) included."""
     application = create_app(settings_for(database_url, data_dir, apis=API_NAMES))
     yield application
     application.services.store.dispose()

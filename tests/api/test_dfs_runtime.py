@@ -1,4 +1,4 @@
-"""What the runtime gives the DFS API (still being built): its place at the root beside the
+"""What the runtime gives the DFS API: its place at the root beside the
 others, the error envelope, Content-Language, and the access policy of each operation."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def envelope(response) -> dict:
 def test_every_api_keeps_its_paths_beside_an_api_at_the_root(dfs_client: TestClient) -> None:
     apis = {api["name"]: api for api in dfs_client.get("/_specserve/apis").json()}
     assert apis["dfs"]["basePath"] == "/"
-    assert apis["dfs"]["preview"] is True
+    assert apis["dfs"]["preview"] is False
     assert dfs_client.get("/webapi/api/v3/x/Admin/Users").json()["title"] == "Unauthorized"
     assert dfs_client.get("/ids/.well-known/openid-configuration").status_code == 200
 

@@ -21,6 +21,7 @@ class TestDocs:
         apis = client.get("/_specserve/apis").json()
         assert {(api["name"], api["basePath"], api["mode"]) for api in apis} == {
             ("primedocs", "/webapi", "real"),
+            ("dfs", "/", "real"),
             ("ids", "/ids", "real"),
         }
         page = client.get("/_specserve/")
@@ -29,7 +30,11 @@ class TestDocs:
 
     @pytest.mark.parametrize(
         ("api", "spec_file"),
-        [("primedocs", "primedocs-admin.yaml"), ("ids", "identity-server.yaml")],
+        [
+            ("primedocs", "primedocs-admin.yaml"),
+            ("dfs", "dfs-admin.yaml"),
+            ("ids", "identity-server.yaml"),
+        ],
     )
     def test_each_spec_as_json_and_yaml(self, client: TestClient, api: str, spec_file: str) -> None:
         on_disk = yaml.safe_load((PROJECT_ROOT / "specs" / spec_file).read_text())
