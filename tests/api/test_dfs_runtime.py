@@ -3,10 +3,15 @@ others, the error envelope, Content-Language, and the access policy of each oper
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from starlette.testclient import TestClient
 
+from store.dfs.catalog import CatalogRepository
 from tests.support.dfs import ROLE_APP, app_auth, identity_auth
+
+UNKNOWN_ID = "7e57e57e-0000-4000-8000-000000000000"
 
 
 def envelope(response) -> dict:
@@ -55,3 +60,69 @@ def test_an_app_without_the_operations_policy_is_403(dfs_client: TestClient) -> 
     )
     assert response.status_code == 403
     assert "RMember" in envelope(response)["Message"]
+
+
+# Every kind of error the API can answer, each in the envelope, its `Code` naming the status.
+ERROR_KINDS = [
+    pytest.param("GET", "/v1.0/access-policies", None, {}, 401, "Unauthorized", id="no-token"),
+    pytest.param(
+        "GET", "/v1.0/access-policies", None, {"Authorization": "Bearer x.y.z"}, 401,
+        "Unauthorized", id="bad-token",
+    ),
+    pytest.param("GET", "/v1.0/identities/x", None, None, 400, "BadRequest", id="bad-uuid"),
+    pytest.param("GET", "/v1.0/no-such-thing", None, None, 404, "NotFound", id="unknown-route"),
+    pytest.param(
+        "GET", f"/v1.0/identities/{UNKNOWN_ID}", None, None, 404, "NotFound", id="unknown-id"
+    ),
+    pytest.param("PUT", "/v2.0/roles", None, None, 405, "MethodNotAllowed", id="method"),
+    pytest.param("POST", "/v2.0/roles", b"{", None, 400, "BadRequest", id="malformed-json"),
+    pytest.param(
+        "POST", "/v2.0/roles", b'{"ShortName": "\xff"}', None, 400, "BadRequest", id="non-utf-8"
+    ),
+    pytest.param(
+        "POST", "/v2.0/roles", b'{"ShortName": "A", "LongName": "A", "RoleKey": "admin"}', None,
+        422, "UnprocessableEntity", id="business-rule",
+    ),
+    pytest.param(
+        "DELETE", "/v2.0/roles/1", None, None, 422, "UnprocessableEntity", id="role-in-use"
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "body", "headers", "status", "code"), ERROR_KINDS)
+def test_every_kind_of_error_is_an_envelope(  # noqa: PLR0917 (pytest parameters)
+    dfs_client: TestClient,
+    method: str,
+    path: str,
+    body: bytes | None,
+    headers: dict[str, str] | None,
+    status: int,
+    code: str,
+) -> None:
+    sent = identity_auth(dfs_client) if headers is None else headers
+    if body is not None:
+        sent = {**sent, "Content-Type": "application/json"}
+    response = dfs_client.request(method, path, content=body, headers=sent)
+    assert response.status_code == status, response.text
+    answered = envelope(response)
+    assert answered["Code"] == code
+    assert answered["Message"]
+
+
+def test_a_crash_is_a_500_envelope_and_its_correlation_id_is_in_the_log(
+    dfs_client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(CatalogRepository, "list_access_policies", explode)
+    auth = identity_auth(dfs_client)
+    with caplog.at_level(logging.INFO, logger="specserve.access"):
+        response = dfs_client.get("/v1.0/access-policies", headers=auth)
+    assert response.status_code == 500
+    body = envelope(response)
+    assert body["Code"] == "InternalServerError"
+    assert "secret internals" not in response.text
+    assert "Traceback" not in response.text
+    lines = [r.getMessage() for r in caplog.records if r.name == "specserve.access"]
+    assert any(body["CorrelationId"] in line and " 500 " in line for line in lines), lines
