@@ -75,9 +75,7 @@ _UPDATE_NAMES = {name.lower(): name for name in UPDATE_PROPERTIES}
 
 def update(body: dict[str, Any]) -> IdentityUpdate:
     """Only what `UpdateProperties` names, each with its value (None when absent or null)."""
-    named = body.get("UpdateProperties")
-    if not named:
-        raise Invalid("'UpdateProperties' is required and may not be empty.")
+    named = body["UpdateProperties"]  # required by the spec
     values: dict[str, Any] = {}
     for given in named:
         name = _UPDATE_NAMES.get(str(given).lower())
@@ -85,13 +83,19 @@ def update(body: dict[str, Any]) -> IdentityUpdate:
             raise Unprocessable(
                 f"'{given}' is not a property of the update.", field="UpdateProperties"
             )
-        values[name] = _password(body.get(name)) if name.endswith("Password") else body.get(name)
+        is_password = name.endswith("Password")
+        values[name] = _password(name, body.get(name)) if is_password else body.get(name)
     return IdentityUpdate(values=values)
 
 
-def _password(value: dict[str, Any] | None) -> PasswordSet | None:
+def _password(name: str, value: dict[str, Any] | None) -> PasswordSet | None:
+    """A password set that `UpdateProperties` names: each of its fields is needed then."""
     if value is None:
         return None
+    needed = ("OldPassword", "Password", "ConfirmPassword")[name == "ResetPassword" :]
+    missing = [field for field in needed if value.get(field) is None]
+    if missing:
+        raise Unprocessable(f"{name} needs {', '.join(missing)}.", field=name)
     return PasswordSet(
         password=value["Password"],
         confirm_password=value["ConfirmPassword"],

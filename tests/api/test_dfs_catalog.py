@@ -141,7 +141,7 @@ def test_identity_roles_of_the_tenant_with_their_policies(dfs_client: TestClient
     assert [role["Id"] for role in roles] == [1, 2, 35, 43]
     assert roles[0] == {
         "Id": 1,
-        "Key": "admin",
+        "Key": "System-Administrator",
         "TenantId": 2,
         "ShortName": "System-Administrator",
         "LongName": "System-Administrator",
@@ -376,7 +376,7 @@ def test_the_back_office_catalogue(dfs_client: TestClient) -> None:
     )  # fmt: skip
     assert response.status_code == 200, response.text
     body = response.json()
-    assert [item["Id"] for item in body["MenuItems"]] == [11, 12, 13]
+    assert [item["Id"] for item in body["MenuItems"]] == [11, 12, 13, 27, 34, 2453]
     assert body["MenuItems"][0] == {
         "Id": 11,
         "Name": "Dashboard",
@@ -399,6 +399,8 @@ def test_the_back_office_catalogue(dfs_client: TestClient) -> None:
                 {"Id": 102, "Name": "Enable Profile Picture tab",
                  "Key": "EnableProfilePictureTab", "SortOrder": 3,
                  "PermissionUid": "85f086e1-ffc4-4986-bbfa-47fd11ff0de5"},
+                {"Id": 71, "Name": "Enable Contact Notes", "Key": "EnableContactNotes",
+                 "SortOrder": 4, "PermissionUid": CONTACTS},
             ],
         },
         {
@@ -409,6 +411,8 @@ def test_the_back_office_catalogue(dfs_client: TestClient) -> None:
             "Functionalities": [
                 {"Id": 103, "Name": "Enable DataExportToCSV", "Key": "EnableDataExportToCSV",
                  "SortOrder": 1, "PermissionUid": DATA_EXPORT},
+                {"Id": 72, "Name": "Enable Client Reports", "Key": "EnableClientReports",
+                 "SortOrder": 2, "PermissionUid": "07ee90ed-8f7a-459b-a1fc-8b9b55b301ff"},
             ],
         },
     ]  # fmt: skip

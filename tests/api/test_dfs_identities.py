@@ -401,8 +401,20 @@ def test_update_changes_only_the_named_properties(
     }
 
 
+def test_an_update_that_names_nothing_changes_nothing(
+    dfs_client: TestClient, admin: dict[str, str]
+) -> None:
+    # As the vendor's sample sends it: an empty list, and password objects it does not name.
+    before = dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
+    body = {"UpdateProperties": [], "FirstName": "Ignored", "ResetPassword": {}}
+    response = dfs_client.patch(f"/v1.3/identities/{BILL_DOE}", json=body, headers=admin)
+    assert response.status_code == 204, response.text
+    assert dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json() == before
+
+
 UPDATE_REFUSALS: list[tuple[dict[str, Any], int]] = [
-    ({"UpdateProperties": []}, 400),
+    ({"UpdateProperties": ["ResetPassword"], "ResetPassword": {"Password": "Test@1234"}}, 422),
+    ({"UpdateProperties": ["ChangePassword"], "ChangePassword": {}}, 422),
     ({"UpdateProperties": None}, 400),
     ({"FirstName": "X"}, 400),
     ({"UpdateProperties": ["Nickname"]}, 422),

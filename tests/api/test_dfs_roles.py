@@ -16,7 +16,12 @@ from tests.support.dfs import MEMBER_APP, ROLE_APP, app_auth, identity_auth
 from tests.support.dfs import envelope_error as error
 
 ADDITIV_ROLES = [
-    {"Id": 1, "Name": "System-Administrator", "HierarchyLevel": 6, "RoleKey": "admin"},
+    {
+        "Id": 1,
+        "Name": "System-Administrator",
+        "HierarchyLevel": 6,
+        "RoleKey": "System-Administrator",
+    },
     {"Id": 35, "Name": "Relationship Manager", "HierarchyLevel": 5, "RoleKey": "rm"},
     {"Id": 43, "Name": "Team Leader", "HierarchyLevel": 4, "RoleKey": "tm"},
     {"Id": 2, "Name": "General Manager", "HierarchyLevel": 2, "RoleKey": "gm"},
@@ -92,7 +97,7 @@ def test_a_role_allowed_every_policy_lists_none(
     assert response.json() == {
         "ShortName": "System-Administrator",
         "LongName": "System-Administrator",
-        "RoleKey": "admin",
+        "RoleKey": "System-Administrator",
         "CreatedDate": "2024-01-22T09:44:04.142504Z",
         "AllowAllPolicies": True,
         "AccessPolicies": [],
@@ -193,7 +198,7 @@ def test_a_new_role_needs_a_short_name(dfs_client: TestClient, admin: dict[str, 
 def test_role_keys_are_unique_per_tenant_without_regard_to_case(
     dfs_client: TestClient, admin: dict[str, str], bluebank: dict[str, str]
 ) -> None:
-    for key in ("admin", "ADMIN", "Rm"):
+    for key in ("System-Administrator", "SYSTEM-administrator", "Rm"):
         clash = dfs_client.post(
             "/v2.0/roles", json={"ShortName": "Other", "RoleKey": key}, headers=admin
         )

@@ -103,9 +103,9 @@ def test_counts(store: Store) -> None:
         assert count(session, AccessPolicy) == 9
         assert count(session, AccessPolicy, is_app_oriented=True) == 4
         assert count(session, Permission) == 8
-        assert count(session, MenuItem) == 3
+        assert count(session, MenuItem) == 6
         assert count(session, FunctionalityGroup) == 2
-        assert count(session, Functionality) == 3
+        assert count(session, Functionality) == 5
         assert count(session, ProviderSetting) == 2
         assert (count(session, Role, tenant_id=2), count(session, Role, tenant_id=3)) == (4, 2)
         assert (count(session, Identity, tenant_id=2), count(session, Identity, tenant_id=3)) == (
@@ -145,7 +145,7 @@ def test_roles_of_the_samples(store: Store) -> None:
             for role in session.scalars(select(Role).filter_by(tenant_id=2))
         }
         assert roles == {
-            1: ("admin", "System-Administrator", 6, True),
+            1: ("System-Administrator", "System-Administrator", 6, True),
             35: ("rm", "Relationship Manager", 5, False),
             43: ("tm", "Team Leader", 4, False),
             2: ("gm", "General Manager", 2, False),
