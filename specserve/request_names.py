@@ -134,6 +134,9 @@ def canonical_json_body(body: bytes, schema: dict[str, Any]) -> bytes:
         raise BadRequestProblem(
             detail="The request body holds a lone UTF-16 surrogate, which is not a character."
         ) from error
+    if _holds_nul(document):
+        # PostgreSQL cannot store it and SQLite would: refused alike on both, as it is no text.
+        raise BadRequestProblem(detail="The request body holds a NUL character (\\u0000).")
     renamed, changed = _rename(document, schema)
     if not changed and not body.startswith(b"\xef\xbb\xbf"):
         return body
@@ -154,6 +157,16 @@ def check_form_body(body: bytes, schema: dict[str, Any]) -> None:
     for name in repeated:
         if name not in arrays:
             raise BadRequestProblem(detail=f"The parameter '{name}' is given more than once.")
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _object_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

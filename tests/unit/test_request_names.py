@@ -106,9 +106,16 @@ def test_a_utf8_bom_is_stripped() -> None:
         b"{not json",
         b'{"title": "\xff"}',
         '{"title": "x"}'.encode("utf-16"),
+        b'{"title": "a\\u0000b"}',
+        b'{"tags": [{"a\\u0000": 1}]}',
     ],
-    ids=["duplicate", "nested-duplicate", "invalid-json", "latin-1", "utf-16"],
+    ids=["duplicate", "nested-duplicate", "invalid-json", "latin-1", "utf-16", "nul", "nul-key"],
 )
 def test_a_body_that_cannot_be_read_unambiguously_is_a_bad_request(body: bytes) -> None:
     with pytest.raises(BadRequestProblem):
         canonical_json_body(body, SCHEMA)
+
+
+def test_a_backslash_u_in_text_is_no_nul() -> None:
+    body = b'{"title": "C:\\\\u0000"}'
+    assert canonical_json_body(body, SCHEMA) is body
