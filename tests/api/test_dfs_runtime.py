@@ -80,7 +80,7 @@ ERROR_KINDS = [
         "POST", "/v2.0/roles", b'{"ShortName": "\xff"}', None, 400, "BadRequest", id="non-utf-8"
     ),
     pytest.param(
-        "POST", "/v2.0/roles", b'{"ShortName": "A", "LongName": "A", "RoleKey": "admin"}', None,
+        "POST", "/v2.0/roles", b'{"ShortName": "A", "LongName": "A", "RoleKey": "rm"}', None,
         422, "UnprocessableEntity", id="business-rule",
     ),
     pytest.param(
