@@ -34,6 +34,8 @@ class ApiDefinition:
     localized: bool = False
     # Still being built: served only when asked for by name (`--api NAME`).
     preview: bool = False
+    # Callers show an API key (`specserve keys`) instead of a bearer token.
+    api_keys: bool = False
 
     def owns_path(self, path: str) -> bool:
         lowered = path.lower()
@@ -75,7 +77,17 @@ DFS = ApiDefinition(
     localized=True,
 )
 
-ALL_APIS: tuple[ApiDefinition, ...] = (PRIMEDOCS, DFS, IDENTITY_SERVER)
+ACCESS_CONTROL = ApiDefinition(
+    name="accesscontrol",
+    title="Access Control Management API",
+    spec_file="accesscontrol.yaml",
+    base_path="/api/v1/accesscontrol",
+    handler_package="handlers.accesscontrol",
+    error_style=ErrorStyle.PROBLEM_DETAILS,
+    api_keys=True,
+)
+
+ALL_APIS: tuple[ApiDefinition, ...] = (PRIMEDOCS, ACCESS_CONTROL, DFS, IDENTITY_SERVER)
 
 # The APIs a user can choose with `--api` (infrastructure comes along by itself).
 API_NAMES: tuple[str, ...] = tuple(api.name for api in ALL_APIS if not api.infrastructure)

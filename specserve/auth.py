@@ -1,14 +1,18 @@
-"""Security functions named by the specs (`x-tokenInfoFunc`, `x-basicInfoFunc`).
+"""Security functions named by the specs (`x-bearerInfoFunc`, `x-apikeyInfoFunc`, ...).
 
-They run on the event loop for every request, so they only verify a signature: no I/O.
+They run on the event loop for every request: a token's is a signature check, no I/O; an API
+key's needs the database, so it goes to a worker thread.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
+
 from specserve.apis import api_for_path
 from specserve.context import services
+from store import Store
 
 
 def bearer_token_info(token: str, request: Any) -> dict[str, Any] | None:
@@ -26,3 +30,15 @@ def bearer_token_info(token: str, request: Any) -> dict[str, Any] | None:
 def basic_client_passthrough(username: str, password: str) -> dict[str, Any]:
     """HTTP Basic on the token endpoint names the client; the endpoint itself checks the secret."""
     return {"sub": username}
+
+
+async def api_key_info(api_key: str) -> dict[str, Any] | None:
+    """The key's name when the key is known and not revoked; None means 401."""
+    store = services().store
+    name = await anyio.to_thread.run_sync(_key_name, store, api_key)
+    return None if name is None else {"sub": name}
+
+
+def _key_name(store: Store, api_key: str) -> str | None:
+    with store.unit_of_work() as uow:
+        return uow.api_keys.authenticate(api_key)

@@ -1,4 +1,5 @@
-"""The `specserve` command: serve the APIs, print a token, manage the database."""
+"""The `specserve` command: serve the APIs, print a token, manage the database (and, in
+specserve.cli_access, API keys and access groups)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import uvicorn
 import uvicorn.config
 import yaml
 
+from specserve import cli_access
 from specserve.apis import ALL_APIS, API_NAMES
 from specserve.app import StoreNotMigrated, prepare_database
 from specserve.contract import Contract
@@ -35,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     try:
         return int(args.run(args, Settings.from_env()))
-    except (SettingsError, StoreNotMigrated, CommandError) as error:
+    except (SettingsError, StoreNotMigrated, CommandError, cli_access.AccessCommandError) as error:
         print(f"specserve: {error}", file=sys.stderr)
         return 2
 
@@ -108,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("--yes", action="store_true", help="required in production")
     reset.set_defaults(run=_db_reset)
+    cli_access.add_commands(commands)
     return parser
 
 

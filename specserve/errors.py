@@ -71,6 +71,17 @@ def describe(exc: Exception, path: str) -> ApiError:
             ),
             headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'},
         )
+    if isinstance(exc, OAuthProblem) and _uses_api_keys(path):
+        no_key = "No authorization token provided" in str(exc.detail)
+        return ApiError(
+            status=401,
+            detail=(
+                "No API key: send it in the x-api-key header or the api_key query parameter."
+                if no_key
+                else "The API key is unknown or revoked."
+            ),
+            headers={"WWW-Authenticate": "ApiKey"},
+        )
     if isinstance(exc, OAuthProblem):
         no_token = "No authorization token provided" in str(exc.detail)
         return ApiError(
@@ -120,6 +131,11 @@ def _allowed_methods(path: str) -> list[str]:
         return []
     below_base = path[len(api.base_path.rstrip("/")) :] or "/"
     return services().contracts[api.name].allowed_methods(below_base)
+
+
+def _uses_api_keys(path: str) -> bool:
+    api = _owning_api(path)
+    return api is not None and api.api_keys
 
 
 def _accepted_scopes(path: str) -> list[str]:

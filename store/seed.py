@@ -11,6 +11,8 @@ import yaml
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from store.accesscontrol.keys import ApiKeysRepository
+from store.accesscontrol.models import AcAccessGroup, AcIdentity, AcMembership, ApiKey
 from store.dfs.seed import load_dfs
 from store.identity.models import ApiScope, Client, ClientClaim, ClientScope
 from store.identity.secrets import hash_secret
@@ -31,6 +33,7 @@ def seed(engine: Engine, folder: Path, *, secret_rounds: int = 12) -> list[str]:
         "identity.yaml": lambda session, data: _load_identity(session, data, secret_rounds),
         "primedocs.yaml": _load_primedocs,
         "dfs.yaml": lambda session, data: load_dfs(session, data, secret_rounds=secret_rounds),
+        "accesscontrol.yaml": _load_accesscontrol,
     }
     loaded = []
     with Session(engine) as session, session.begin():
@@ -129,3 +132,19 @@ def _load_primedocs(session: Session, data: dict[str, Any]) -> None:
                 ),
                 (source_id, entry["sid"]),
             )
+
+
+def _load_accesscontrol(session: Session, data: dict[str, Any]) -> None:
+    for identity in data.get("identities", []):
+        identity_id = uuid.UUID(identity["id"])
+        add_missing(session, AcIdentity(**{**identity, "id": identity_id}), identity_id)
+    for group in data.get("access_groups", []):
+        group_id = uuid.UUID(group["id"])
+        add_missing(session, AcAccessGroup(id=group_id, name=group["name"]), group_id)
+    for membership in data.get("memberships", []):
+        key = (uuid.UUID(membership["group"]), uuid.UUID(membership["identity"]))
+        add_missing(session, AcMembership(group_id=key[0], identity_id=key[1]), key)
+    keys = ApiKeysRepository(session)
+    for api_key in data.get("api_keys", []):
+        if session.query(ApiKey.id).filter_by(name=api_key["name"]).first() is None:
+            keys.create(api_key["name"], api_key["key"])

@@ -8,6 +8,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.accesscontrol.keys import ApiKeysRepository
+from store.accesscontrol.repository import AccessControlRepository
 from store.dfs.audit import AuditRepository
 from store.dfs.catalog import CatalogRepository
 from store.dfs.identities import IdentitiesRepository
@@ -26,6 +28,8 @@ class UnitOfWork:
     """Opens a session; commits when the block ends normally, rolls back when it raises."""
 
     primedocs: PrimedocsRepository
+    accesscontrol: AccessControlRepository
+    api_keys: ApiKeysRepository
     identity: IdentityRepository
     dfs: DfsRepository
     dfs_identities: IdentitiesRepository
@@ -42,6 +46,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self._session = self._session_factory()
         self.primedocs = PrimedocsRepository(self._session)
+        self.accesscontrol = AccessControlRepository(self._session)
+        self.api_keys = ApiKeysRepository(self._session)
         self.identity = IdentityRepository(self._session)
         self.dfs = DfsRepository(self._session)
         self.dfs_identities = IdentitiesRepository(self._session)

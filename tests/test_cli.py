@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+from specserve.apis import API_NAMES
 from specserve.app import create_app
 from specserve.cli import main
 from specserve.settings import Settings
@@ -129,3 +130,37 @@ def test_token_refuses_an_unknown_demo_identity(
 ) -> None:
     assert main(["token", "--api", "dfs", "--user", "nobody"]) == 2
     assert "no demo identity 'nobody'" in capsys.readouterr().err
+
+
+def test_keys_are_printed_once_listed_without_their_value_and_revoked(
+    environment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keys", "create", "--name", "build-server"]) == 0
+    key = capsys.readouterr().out.strip()
+    assert key.startswith("ssk_") and len(key) > 40
+    assert main(["keys", "create", "--name", "build-server"]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert main(["keys", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "build-server" in listed and "demo" in listed
+    assert key not in listed
+    client = TestClient(create_app(Settings.from_env().with_overrides(apis=API_NAMES)))
+    identities = "/api/v1/accesscontrol/identities"
+    assert client.get(identities, headers={"x-api-key": key}).status_code == 200
+    assert main(["keys", "revoke", "build-server"]) == 0
+    assert client.get(identities, headers={"x-api-key": key}).status_code == 401
+    assert main(["keys", "revoke", "nobody"]) == 2
+    assert "No key named 'nobody'" in capsys.readouterr().err
+
+
+def test_access_groups_are_added_and_removed(
+    environment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    group = "5b0f3c1d-2b4f-4c6a-8d9e-0f1a2b3c4d99"
+    assert main(["accesscontrol", "groups", "add", "--name", "Night shift", "--id", group]) == 0
+    assert capsys.readouterr().out.strip() == group
+    assert main(["accesscontrol", "groups", "list"]) == 0
+    assert f"{group}  Night shift" in capsys.readouterr().out
+    assert main(["accesscontrol", "groups", "remove", group]) == 0
+    assert main(["accesscontrol", "groups", "remove", group]) == 2
+    assert "No access group" in capsys.readouterr().err

@@ -36,6 +36,7 @@ from store.dfs.models import (
 )
 from store.errors import NotFound, Unprocessable
 from store.identity.models import ApiScope, ClientClaim, ClientScope
+from store.timestamps import as_utc
 
 # The claim that names the tenant of a DFS client app in the token service.
 TENANT_CLAIM = "tenant_id"
@@ -294,9 +295,9 @@ class CatalogRepository:
             display_name=setting.display_name,
             is_enabled=setting.is_enabled,
             is_default=setting.is_default,
-            created_date=_utc(setting.created_date),
+            created_date=as_utc(setting.created_date),
             last_updated_date=(
-                None if setting.last_updated_date is None else _utc(setting.last_updated_date)
+                None if setting.last_updated_date is None else as_utc(setting.last_updated_date)
             ),
         )
 
@@ -620,8 +621,3 @@ def _functionality_record(functionality: Functionality) -> FunctionalityRecord:
         sort_order=functionality.sort_order,
         permission_uid=functionality.permission_uid,
     )
-
-
-def _utc(value: datetime.datetime) -> datetime.datetime:
-    """SQLite gives timestamps back without their zone; they were stored in UTC."""
-    return value.replace(tzinfo=datetime.UTC) if value.tzinfo is None else value

@@ -28,6 +28,7 @@ from store.dfs.models import (
     TenantAccess,
 )
 from store.errors import DomainError, NotFound, Unprocessable
+from store.timestamps import as_utc, utc_now
 
 if TYPE_CHECKING:
     from store.unit_of_work import Store
@@ -119,17 +120,8 @@ class MemberOperationRecord:
     errors: tuple[OperationError, ...]
 
 
-def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def _utc(value: datetime.datetime) -> datetime.datetime:
-    # SQLite hands timestamps back without their zone; they were written in UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
-
-
 def _optional_utc(value: datetime.datetime | None) -> datetime.datetime | None:
-    return None if value is None else _utc(value)
+    return None if value is None else as_utc(value)
 
 
 class MemberSyncRepository:
@@ -253,7 +245,7 @@ class MemberSyncRepository:
         for active in actives:
             if not _fail_if_stale(active):
                 return QueuedOperation(id=active.id, status=active.status, is_new=False)
-        now = _now()
+        now = utc_now()
         row = MemberOperation(
             id=uuid.uuid4(),
             tenant_id=tenant_id,
@@ -300,7 +292,7 @@ class MemberSyncRepository:
             self._session.scalars(covered.order_by(Identity.user_name_normalized, Identity.id))
         )
         row.status = RUNNING
-        row.started_date = row.heartbeat_date = _now()
+        row.started_date = row.heartbeat_date = utc_now()
         row.total_count = len(identity_ids)
         self._session.flush()
         return identity_ids
@@ -328,7 +320,7 @@ class MemberSyncRepository:
             elif outcome == "updated":
                 row.updated_count += 1
         row.processed_count += 1
-        row.heartbeat_date = _now()
+        row.heartbeat_date = utc_now()
         self._session.flush()
 
     def _run_one(
@@ -350,7 +342,7 @@ class MemberSyncRepository:
         if row is None or row.status != RUNNING:
             return
         row.status = SUCCEEDED
-        row.completed_date = _now()
+        row.completed_date = utc_now()
         self._session.flush()
 
     def fail_operation(self, *, tenant_id: int, operation_id: uuid.UUID, message: str) -> None:
@@ -373,7 +365,7 @@ _CLASH = "The member clashes with stored data and was not saved."
 
 
 def _is_stale(row: MemberOperation) -> bool:
-    return _now() - _utc(row.heartbeat_date) > STALE_AFTER
+    return utc_now() - as_utc(row.heartbeat_date) > STALE_AFTER
 
 
 def _fail_if_stale(row: MemberOperation) -> bool:
@@ -386,7 +378,7 @@ def _fail_if_stale(row: MemberOperation) -> bool:
 
 def _fail(row: MemberOperation, message: str) -> None:
     row.status = FAILED
-    row.completed_date = _now()
+    row.completed_date = utc_now()
     # The run's own error is kept even when the list is full.
     kept = list(row.errors)[: MAX_ERRORS - 1]
     row.errors = [*kept, _error_json(OperationError(None, None, message))]
@@ -440,7 +432,7 @@ def _operation_record(row: MemberOperation) -> MemberOperationRecord:
         id=row.id,
         operation=row.operation,
         status=row.status,
-        created_date=_utc(row.created_date),
+        created_date=as_utc(row.created_date),
         started_date=_optional_utc(row.started_date),
         completed_date=_optional_utc(row.completed_date),
         total_count=row.total_count,

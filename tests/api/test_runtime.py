@@ -21,6 +21,7 @@ class TestDocs:
         apis = client.get("/_specserve/apis").json()
         assert {(api["name"], api["basePath"], api["mode"]) for api in apis} == {
             ("primedocs", "/webapi", "real"),
+            ("accesscontrol", "/api/v1/accesscontrol", "real"),
             ("dfs", "/", "real"),
             ("ids", "/ids", "real"),
         }
@@ -32,6 +33,7 @@ class TestDocs:
         ("api", "spec_file"),
         [
             ("primedocs", "primedocs-admin.yaml"),
+            ("accesscontrol", "accesscontrol.yaml"),
             ("dfs", "dfs-admin.yaml"),
             ("ids", "identity-server.yaml"),
         ],

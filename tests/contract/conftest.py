@@ -22,6 +22,11 @@ def served_schema(app: Any, api: str, *, also_accepted: str | None = None) -> An
 
 
 @pytest.fixture
+def accesscontrol_schema(dfs_app: Any) -> Any:
+    return served_schema(dfs_app, "accesscontrol")
+
+
+@pytest.fixture
 def primedocs_schema(app: Any) -> Any:
     return served_schema(app, "primedocs")
 

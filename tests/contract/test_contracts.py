@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.auths import GLOBAL_AUTH_STORAGE
 
+from tests.support.accesscontrol import DEMO_KEY
 from tests.support.contract_runs import api_token, dfs_auth, record_case
 from tests.support.tokens import bearer
 
@@ -28,6 +30,7 @@ HYPOTHESIS = settings(
 primedocs = schemathesis.pytest.from_fixture("primedocs_schema")
 dfs = schemathesis.pytest.from_fixture("dfs_schema")
 ids = schemathesis.pytest.from_fixture("ids_schema")
+accesscontrol = schemathesis.pytest.from_fixture("accesscontrol_schema")
 
 
 @primedocs.parametrize()
@@ -49,3 +52,40 @@ def test_identity_server_keeps_its_contract(case: Any, app: Any) -> None:
 def test_dfs_keeps_its_contract(case: Any, dfs_app: Any) -> None:
     record_case(case, dfs_app)
     case.call_and_validate(headers=dfs_auth(dfs_app))
+
+
+class KeyInHeader:
+    """The demo API key, as Schemathesis's auth provider: it knows the case carries auth, so
+    `ignored_auth` checks what the API answers without it or with a wrong one."""
+
+    def get(self, case: Any, context: Any) -> str:
+        return DEMO_KEY
+
+    def set(self, case: Any, data: str, context: Any) -> None:
+        case.headers = {**(case.headers or {}), "x-api-key": data}
+
+
+class KeyInQuery(KeyInHeader):
+    def set(self, case: Any, data: str, context: Any) -> None:
+        case.query = {**(case.query or {}), "api_key": data}
+
+
+@accesscontrol.parametrize()
+@GLOBAL_AUTH_STORAGE.apply(KeyInHeader, retry_on=[])
+@HYPOTHESIS
+def test_access_control_keeps_its_contract_with_the_key_in_its_header(
+    case: Any, dfs_app: Any
+) -> None:
+    record_case(case, dfs_app, f"{case.meta.generation.mode}/header")
+    case.call_and_validate()
+
+
+# The key's other place: the same checks, fewer examples (the header run above has the 100).
+@accesscontrol.parametrize()
+@GLOBAL_AUTH_STORAGE.apply(KeyInQuery, retry_on=[])
+@settings(HYPOTHESIS, max_examples=30)
+def test_access_control_keeps_its_contract_with_the_key_in_the_query(
+    case: Any, dfs_app: Any
+) -> None:
+    record_case(case, dfs_app, f"{case.meta.generation.mode}/query")
+    case.call_and_validate()

@@ -1,4 +1,5 @@
-"""Stateful Schemathesis over the DFS spec: sequences that follow its OpenAPI links.
+"""Stateful Schemathesis over the DFS and Access Control specs: sequences that follow their
+OpenAPI links.
 
 Create an identity, role or participant, then read, update and delete it with the id the
 create answered; every response is checked as in the stateless run, plus Schemathesis's
@@ -11,18 +12,20 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import schemathesis.specs.openapi.stateful as schemathesis_stateful
 from hypothesis import HealthCheck, settings
 
+from tests.support.accesscontrol import DEMO_KEY
 from tests.support.contract_runs import dfs_auth, record_case
 
 pytestmark = pytest.mark.contract
 
 STATEFUL = settings(
-    max_examples=100,
+    max_examples=50,
     stateful_step_count=10,
     deadline=None,
     derandomize=True,
@@ -62,20 +65,53 @@ def test_dfs_flows_follow_the_links(  # noqa: PLR0917 (pytest fixtures)
         "is_likely_root_transition",
         lambda operation, *rest: operation.label in CREATES or likely_root(operation, *rest),
     )
+    databases = request.getfixturevalue(f"{backend}_databases")
+    followed = run_flows(
+        dfs_schema, dfs_app, dfs_auth(dfs_app), lambda: databases.restore(database_url)
+    )
+    led = {flow.split(" -> ")[0] for flow in followed}
+    missing = SOURCES_THAT_MUST_LEAD - led
+    assert not missing, f"no link followed to a 2xx from {sorted(missing)}; followed: {followed}"
+
+
+def test_access_control_flows_follow_the_links(
+    accesscontrol_schema: Any,
+    dfs_app: Any,
+    backend: str,
+    database_url: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    databases = request.getfixturevalue(f"{backend}_databases")
+    followed = run_flows(
+        accesscontrol_schema,
+        dfs_app,
+        {"x-api-key": DEMO_KEY},
+        lambda: databases.restore(database_url),
+    )
+    # An identity's create leads to its read, update, delete or groups; a group's member list
+    # (groups come from the seed: no operation makes one) to a removal, and that to re-adding.
+    led = {flow.split(" -> ")[0] for flow in followed}
+    must_lead = {"POST /identities", "GET /accessgroups/{id}/identities"}
+    assert must_lead <= led, f"followed: {followed}"
+
+
+def run_flows(
+    schema: Any, app: Any, headers: dict[str, str], restore: Callable[[], None]
+) -> Counter[str]:
+    """Run Schemathesis's stateful phase over the spec's links; answer the links followed to a
+    2xx, as "source -> link name"."""
     # Only the spec's own links: inferred ones (list -> read of the catalogue) would take most
     # of the steps, and the flows under test are those the spec promises.
-    dfs_schema.config.phases.stateful.inference.algorithms = []
-    databases = request.getfixturevalue(f"{backend}_databases")
-    headers = dfs_auth(dfs_app)
+    schema.config.phases.stateful.inference.algorithms = []
     followed: Counter[str] = Counter()
 
-    class DfsFlows(dfs_schema.as_state_machine()):  # type: ignore[misc]
+    class Flows(schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": headers}
 
         def step(self, input: Any) -> Any:
             output = super().step(input)
-            record_case(input.case, dfs_app, "stateful")
+            record_case(input.case, app, "stateful")
             link = input.transition
             if link is not None and output.response.status_code < 300:
                 followed[_source_and_link(link.id)] += 1
@@ -85,13 +121,11 @@ def test_dfs_flows_follow_the_links(  # noqa: PLR0917 (pytest fixtures)
             # Every scenario starts from the seeded data, so that Hypothesis can replay one
             # (a second run of a create must not meet the first one's row).
             _wait_for_member_runs()
-            dfs_app.services.store.dispose()
-            databases.restore(database_url)
+            app.services.store.dispose()
+            restore()
 
-    DfsFlows.run(settings=STATEFUL)
-    led = {flow.split(" -> ")[0] for flow in followed}
-    missing = SOURCES_THAT_MUST_LEAD - led
-    assert not missing, f"no link followed to a 2xx from {sorted(missing)}; followed: {followed}"
+    Flows.run(settings=STATEFUL)
+    return followed
 
 
 def _source_and_link(transition_id: str) -> str:

@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+import store.accesscontrol.models
 import store.identity.models
 import store.primedocs.models  # noqa: F401
 from store import Store

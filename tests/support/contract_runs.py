@@ -18,7 +18,7 @@ def record_case(case: Any, app: Any, mode: str | None = None) -> None:
     """Count a case sent, by backend, generation mode (or `stateful`) and operation."""
     backend = app.services.store.url.split(":", 1)[0].split("+", 1)[0]
     mode = mode or str(case.meta.generation.mode)
-    CASES_RUN[f"{backend:<10} {mode:<8} {case.operation.label}"] += 1
+    CASES_RUN[f"{backend:<10} {mode:<15} {case.operation.label}"] += 1
 
 
 _tokens: dict[int, str] = {}

@@ -1,0 +1,1 @@
+"""The Access Control Management API (specs/accesscontrol.yaml)."""

@@ -1,0 +1,1 @@
+"""The Access Control Management API's identities and access groups, and its API keys."""
