@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,9 @@ def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Setting
 
 @pytest.fixture
 def app(database_url: str, data_dir: Path) -> Iterator[Any]:
-    application = create_app(settings_for(database_url, data_dir))
+    """The server with the primedocs API (and the token service): what most tests of the
+    runtime need, and quicker to build than every API."""
+    application = create_app(settings_for(database_url, data_dir, apis=("primedocs",)))
     yield application
     application.services.store.dispose()
 
@@ -111,9 +114,28 @@ def auth(client: TestClient) -> dict[str, str]:
     return bearer(fetch_token(client))
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
+# Cases sent by the xdist workers, gathered by the controlling process as each worker ends.
+WORKER_CASES: Counter[str] = Counter()
+
+
+def _cases_run_here() -> Counter[str]:
     runs = sys.modules.get("tests.support.contract_runs")
-    cases = getattr(runs, "CASES_RUN", None)
+    return Counter(getattr(runs, "CASES_RUN", {}))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["cases_run"] = dict(_cases_run_here())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    WORKER_CASES.update(getattr(node, "workeroutput", {}).get("cases_run", {}))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    cases = _cases_run_here() + WORKER_CASES
     if cases:
         terminalreporter.section("Schemathesis cases per backend, mode and operation")
         for key, count in sorted(cases.items()):

@@ -25,7 +25,7 @@ from tests.support.contract_runs import dfs_auth, record_case
 pytestmark = pytest.mark.contract
 
 STATEFUL = settings(
-    max_examples=50,
+    max_examples=100,
     stateful_step_count=10,
     deadline=None,
     derandomize=True,
@@ -87,6 +87,7 @@ def test_access_control_flows_follow_the_links(
         dfs_app,
         {"x-api-key": DEMO_KEY},
         lambda: databases.restore(database_url),
+        examples=50,  # ten operations, three flows: fewer scenarios reach them all
     )
     # An identity's create leads to its read, update, delete or groups; a group's member list
     # (groups come from the seed: no operation makes one) to a removal, and that to re-adding.
@@ -96,7 +97,12 @@ def test_access_control_flows_follow_the_links(
 
 
 def run_flows(
-    schema: Any, app: Any, headers: dict[str, str], restore: Callable[[], None]
+    schema: Any,
+    app: Any,
+    headers: dict[str, str],
+    restore: Callable[[], None],
+    *,
+    examples: int = 100,
 ) -> Counter[str]:
     """Run Schemathesis's stateful phase over the spec's links; answer the links followed to a
     2xx, as "source -> link name"."""
@@ -124,7 +130,7 @@ def run_flows(
             app.services.store.dispose()
             restore()
 
-    Flows.run(settings=STATEFUL)
+    Flows.run(settings=settings(STATEFUL, max_examples=examples))
     return followed
 
 
