@@ -114,6 +114,12 @@ def auth(client: TestClient) -> dict[str, str]:
     return bearer(fetch_token(client))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The Schemathesis runs are the longest items (a minute or two each): started first, they
+    # run beside the many short ones instead of leaving one worker busy at the end.
+    items.sort(key=lambda item: item.get_closest_marker("contract") is None)
+
+
 # Cases sent by the xdist workers, gathered by the controlling process as each worker ends.
 WORKER_CASES: Counter[str] = Counter()
 
