@@ -164,3 +164,6 @@ def test_access_groups_are_added_and_removed(
     assert main(["accesscontrol", "groups", "remove", group]) == 0
     assert main(["accesscontrol", "groups", "remove", group]) == 2
     assert "No access group" in capsys.readouterr().err
+    assert main(["accesscontrol", "groups", "add", "--name", ""]) == 2
+    assert main(["keys", "create", "--name", "k" * 101]) == 2
+    assert "1 to" in capsys.readouterr().err

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.accesscontrol.models import ApiKey
-from store.errors import Conflict, NotFound
+from store.accesscontrol.models import KEY_NAME, ApiKey
+from store.errors import Conflict, Invalid, NotFound
 from store.timestamps import as_utc, utc_now
 
 # A use is recorded at most this often, so that a busy key does not write on every request.
@@ -41,6 +41,8 @@ class ApiKeysRepository:
 
     def create(self, name: str, key: str | None = None) -> str:
         """Store a key named `name` (a new random one unless given) and answer it."""
+        if not 1 <= len(name) <= KEY_NAME:
+            raise Invalid(f"A key's name has 1 to {KEY_NAME} characters.")
         if self._session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
             raise Conflict(f"A key named '{name}' exists.")
         key = key or new_key()

@@ -13,6 +13,7 @@ from store.base import Base
 NAME = 200
 EMAIL = 320
 DESCRIPTION = 1000
+KEY_NAME = 100
 
 
 class AcIdentity(Base):
@@ -50,7 +51,7 @@ class ApiKey(Base):
     __tablename__ = "api_keys"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(KEY_NAME), unique=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))

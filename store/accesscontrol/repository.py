@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from store.accesscontrol.models import AcAccessGroup, AcIdentity, AcMembership
-from store.errors import Conflict, NotFound
+from store.accesscontrol.models import NAME, AcAccessGroup, AcIdentity, AcMembership
+from store.errors import Conflict, Invalid, NotFound
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,8 @@ class AccessControlRepository:
 
     def add_member(self, group_id: uuid.UUID, identity_id: uuid.UUID) -> bool:
         """Make the identity a member of the group; False when it was one already."""
-        self._require_group(group_id)
+        # FOR SHARE: a group removed meanwhile makes this wait, then answer 404 (not a clash).
+        self._require_group(group_id, share_lock=True)
         self._require_identity(identity_id, lock=True)
         if self._session.get(AcMembership, (group_id, identity_id)) is not None:
             return False
@@ -110,13 +111,18 @@ class AccessControlRepository:
     def remove_member(self, group_id: uuid.UUID, identity_id: uuid.UUID) -> None:
         self._require_group(group_id)
         self._require_identity(identity_id)
-        membership = self._session.get(AcMembership, (group_id, identity_id))
-        if membership is None:
+        # One statement: of two concurrent removals, the second deletes nothing and is 404.
+        removed = self._session.execute(
+            delete(AcMembership).where(
+                AcMembership.group_id == group_id, AcMembership.identity_id == identity_id
+            )
+        )
+        if removed.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFound(f"The identity {identity_id} is not a member of group {group_id}.")
-        self._session.delete(membership)
-        self._session.flush()
 
     def add_group(self, group_id: uuid.UUID, name: str) -> AccessGroupRecord:
+        if not 1 <= len(name) <= NAME or "\x00" in name:
+            raise Invalid(f"A group's name has 1 to {NAME} characters (no NUL).")
         if self._session.get(AcAccessGroup, group_id) is not None:
             raise Conflict(f"An access group with id {group_id} exists.")
         row = AcAccessGroup(id=group_id, name=name)
@@ -137,8 +143,9 @@ class AccessControlRepository:
             raise NotFound(f"No identity with id {identity_id}.")
         return row
 
-    def _require_group(self, group_id: uuid.UUID) -> AcAccessGroup:
-        row = self._session.get(AcAccessGroup, group_id)
+    def _require_group(self, group_id: uuid.UUID, *, share_lock: bool = False) -> AcAccessGroup:
+        query = select(AcAccessGroup).where(AcAccessGroup.id == group_id)
+        row = self._session.scalar(query.with_for_update(read=True) if share_lock else query)
         if row is None:
             raise NotFound(f"No access group with id {group_id}.")
         return row

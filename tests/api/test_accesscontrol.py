@@ -219,3 +219,10 @@ def test_concurrent_adds_of_one_id_make_one_identity(ac: TestClient) -> None:
             pool.map(lambda _: ac.post(f"{BASE}/identities", json=body).status_code, range(10))
         )
     assert statuses == [200] + [409] * 9
+
+
+def test_concurrent_removals_of_one_membership_remove_it_once(ac: TestClient) -> None:
+    path = f"{BASE}/accessgroups/{MY_GROUP}/identities/{ANDERS}"
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = sorted(pool.map(lambda _: ac.delete(path).status_code, range(10)))
+    assert statuses == [200] + [404] * 9

@@ -80,10 +80,9 @@ def test_access_control_keeps_its_contract_with_the_key_in_its_header(
     case.call_and_validate()
 
 
-# The key's other place: the same checks, fewer examples (the header run above has the 100).
 @accesscontrol.parametrize()
 @GLOBAL_AUTH_STORAGE.apply(KeyInQuery, retry_on=[])
-@settings(HYPOTHESIS, max_examples=30)
+@HYPOTHESIS
 def test_access_control_keeps_its_contract_with_the_key_in_the_query(
     case: Any, dfs_app: Any
 ) -> None:
