@@ -91,7 +91,7 @@ def app(database_url: str, data_dir: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def dfs_app(database_url: str, data_dir: Path) -> Iterator[Any]:
+def all_app(database_url: str, data_dir: Path) -> Iterator[Any]:
     """The server with every API, those still being built (served only when named) included."""
     application = create_app(settings_for(database_url, data_dir, apis=API_NAMES))
     yield application
@@ -99,8 +99,8 @@ def dfs_app(database_url: str, data_dir: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def dfs_client(dfs_app: Any) -> TestClient:
-    return TestClient(dfs_app, raise_server_exceptions=False)
+def all_client(all_app: Any) -> TestClient:
+    return TestClient(all_app, raise_server_exceptions=False)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from typing import Any
 from handlers.dfs.call import dfs_call
 from handlers.responses import JsonAnswer, json_ok
 from specserve.context import services
+from store.dfs.identities import MEMBER_PROPERTIES
 from store.dfs.member_sync import (
     QUEUED,
     SYNC_MEMBERS,
@@ -25,25 +26,11 @@ from store.errors import Invalid
 Json = dict[str, Any]
 INT32_MAX = 2**31 - 1
 
-# Request property of `Member` -> field of MemberValues.
-_MEMBER_FIELDS = {
-    "FirstName": "first_name",
-    "LastName": "last_name",
-    "SalutationId": "salutation_id",
-    "Email": "email",
-    "Description": "description",
-    "Phone": "phone",
-    "Fax": "fax",
-    "Mobile": "mobile",
-    "ExternalId": "external_id",
-    "BankBranchId": "bank_branch_id",
-}
-
 
 def sync_identity_member(identity_id: str, body: Json, token_info: dict[str, Any]) -> JsonAnswer:
     member = body.get("Member") or {}
     context = body.get("Context") or {}
-    values = MemberValues(**{field: member.get(name) for name, field in _MEMBER_FIELDS.items()})
+    values = MemberValues(**{field: member.get(name) for name, field in MEMBER_PROPERTIES.items()})
     if any((number or 0) > INT32_MAX for number in (values.salutation_id, values.bank_branch_id)):
         # int32 in the spec (ASP.NET refuses larger ones); the runtime's validator does not.
         raise Invalid("A number of the request is out of range (int32).")

@@ -173,7 +173,8 @@ class IdentitySearch:
     system_accounts: bool = False
 
 
-# Properties of the update (v1.3) stored on the member, and those that cannot be cleared.
+# Request properties stored on the member (of the update v1.3 and of the member sync) -> their
+# column; and those the update cannot clear.
 MEMBER_PROPERTIES = {
     "FirstName": "first_name",
     "LastName": "last_name",

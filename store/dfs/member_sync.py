@@ -50,6 +50,9 @@ OperationKind = Literal["SyncMembers", "ImportMembers"]
 STALE_AFTER = datetime.timedelta(minutes=5)
 STALE_MESSAGE = "The run stopped without finishing: the server was stopped while it ran."
 
+# The runner threads' names start with this (tests wait for them by it).
+RUNNER_THREAD_PREFIX = "dfs-member-operation-"
+
 # The spec keeps at most this many errors per run; `failedCount` has the total.
 MAX_ERRORS = 100
 # `Createdby` of an audit context whose request names none (sync-member's schema).
@@ -390,16 +393,7 @@ def _current_values(identity: Identity, member: Member | None) -> MemberValues:
     if member is None:
         return MemberValues(first_name=identity.user_name, last_name=identity.user_name)
     return MemberValues(
-        first_name=member.first_name,
-        last_name=member.last_name,
-        salutation_id=member.salutation_id,
-        email=member.email,
-        description=member.description,
-        phone=member.phone,
-        fax=member.fax,
-        mobile=member.mobile,
-        external_id=member.external_id,
-        bank_branch_id=member.bank_branch_id,
+        **{field.name: getattr(member, field.name) for field in fields(MemberValues)}
     )
 
 
@@ -471,7 +465,7 @@ def start_member_operation(
             "operation_id": operation_id,
             "client_id": client_id,
         },
-        name=f"dfs-member-operation-{operation_id}",
+        name=f"{RUNNER_THREAD_PREFIX}{operation_id}",
         daemon=True,
     ).start()
 

@@ -9,12 +9,12 @@ from tests.support.dfs import identity_auth
 
 
 @pytest.fixture
-def admin(dfs_client: TestClient) -> dict[str, str]:
+def admin(all_client: TestClient) -> dict[str, str]:
     """Tenant Additiv's administrator: every access policy."""
-    return identity_auth(dfs_client)
+    return identity_auth(all_client)
 
 
 @pytest.fixture
-def bluebank(dfs_client: TestClient) -> dict[str, str]:
+def bluebank(all_client: TestClient) -> dict[str, str]:
     """Tenant Bluebank's administrator, to see that tenants do not see each other."""
-    return identity_auth(dfs_client, user="bluebank.admin", password="Bluebank-Demo-1")
+    return identity_auth(all_client, user="bluebank.admin", password="Bluebank-Demo-1")

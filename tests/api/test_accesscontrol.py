@@ -36,10 +36,10 @@ UNKNOWN = "00000000-0000-4000-8000-00000000dead"
 
 
 @pytest.fixture
-def ac(dfs_client: TestClient) -> TestClient:
+def ac(all_client: TestClient) -> TestClient:
     """A client over the app with every API, sending the demo key in its header."""
-    dfs_client.headers.update(KEY_HEADER)
-    return dfs_client
+    all_client.headers.update(KEY_HEADER)
+    return all_client
 
 
 def names(response: Any) -> list[str]:

@@ -19,6 +19,7 @@ from specserve.settings import PROJECT_ROOT
 from store.dfs.identities import is_complete_png
 from tests.support.dfs import (
     ADMIN,
+    ADMIN_MEMBER_DATA,
     BILL_DOE,
     MEMBER_APP,
     ROLE_APP,
@@ -41,9 +42,9 @@ BACK_OFFICE = {"client_id": "dfs.backoffice", "client_secret": "DfsBackOffice_Se
 
 
 @pytest.fixture
-def role_app(dfs_client: TestClient) -> dict[str, str]:
+def role_app(all_client: TestClient) -> dict[str, str]:
     """An app holding RRole and WRole only."""
-    return app_auth(dfs_client, ROLE_APP)
+    return app_auth(all_client, ROLE_APP)
 
 
 def error(response: Response, status: int) -> dict[str, Any]:
@@ -73,16 +74,8 @@ ADMIN_DETAILS = {
     "MemberId": 1,
     "IdentityId": ADMIN,
     "UserName": "additiv",
-    "FirstName": "Admin",
-    "LastName": "Admin",
-    "SalutationId": 2,
-    "Email": "admin@additiv.com",
-    "Description": "Admin account description",
-    "Phone": "41|522672742",
-    "Fax": "41|522672742",
-    "Mobile": "41|797353960",
+    **ADMIN_MEMBER_DATA,
     "IdentityProviderSettingId": 1,
-    "ExternalId": "EX001245",
     "IdentityRole": {"Id": 1, "Name": "System-Administrator"},
     "IdentityProvider": {"Id": 1, "Name": "DFS.Identity"},
     "BankBranch": {"Id": 1, "Name": "<root><en>Branch 1a</en><de>Filiale 1a</de></root>"},
@@ -93,17 +86,17 @@ ADMIN_DETAILS = {
 }
 
 
-def test_get_identity_answers_every_property(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    response = dfs_client.get(f"/v1.0/identities/{ADMIN}", headers=admin)
+def test_get_identity_answers_every_property(all_client: TestClient, admin: dict[str, str]) -> None:
+    response = all_client.get(f"/v1.0/identities/{ADMIN}", headers=admin)
     assert response.status_code == 200
     assert response.json() == ADMIN_DETAILS
     # The app holding RMember reads it too; bank branch names stay as stored in any language.
-    headers = {**app_auth(dfs_client, MEMBER_APP), "Accept-Language": "de"}
-    paul = dfs_client.get(f"/v1.0/identities/{PAUL}", headers=headers).json()
+    headers = {**app_auth(all_client, MEMBER_APP), "Accept-Language": "de"}
+    paul = all_client.get(f"/v1.0/identities/{PAUL}", headers=headers).json()
     assert paul["BankBranch"] is None and paul["Phone"] is None and paul["Fax"] is None
     assert paul["IsSignInEnabled"] is False and paul["IsTenantAccessEnabled"] is False
     assert paul["ParticipantIds"] == []
-    bill = dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=headers).json()
+    bill = all_client.get(f"/v1.0/identities/{BILL_DOE}", headers=headers).json()
     assert bill["BankBranch"]["Name"] == (
         "<root><en>BD Local Branch</en><de>BD Lokale Filiale</de></root>"
     )
@@ -111,29 +104,29 @@ def test_get_identity_answers_every_property(dfs_client: TestClient, admin: dict
 
 
 def test_get_identity_errors(
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     role_app: dict[str, str],
 ) -> None:
-    error(dfs_client.get(f"/v1.0/identities/{UNKNOWN}", headers=admin), 404)
-    error(dfs_client.get(f"/v1.0/identities/{ANNA}", headers=admin), 404)
-    error(dfs_client.get(f"/v1.0/identities/{ADMIN}", headers=bluebank), 404)
-    error(dfs_client.get("/v1.0/identities/not-a-uuid", headers=admin), 400)
-    refused = error(dfs_client.get(f"/v1.0/identities/{ADMIN}", headers=role_app), 403)
+    error(all_client.get(f"/v1.0/identities/{UNKNOWN}", headers=admin), 404)
+    error(all_client.get(f"/v1.0/identities/{ANNA}", headers=admin), 404)
+    error(all_client.get(f"/v1.0/identities/{ADMIN}", headers=bluebank), 404)
+    error(all_client.get("/v1.0/identities/not-a-uuid", headers=admin), 400)
+    refused = error(all_client.get(f"/v1.0/identities/{ADMIN}", headers=role_app), 403)
     assert "RMember" in refused["Message"]
-    assert dfs_client.get(f"/v1.0/identities/{ANNA}", headers=bluebank).json()["MemberId"] == 101
+    assert all_client.get(f"/v1.0/identities/{ANNA}", headers=bluebank).json()["MemberId"] == 101
 
 
 def test_an_identity_without_a_member_cannot_be_shown(
-    dfs_client: TestClient, bluebank: dict[str, str]
+    all_client: TestClient, bluebank: dict[str, str]
 ) -> None:
     # The seed's system account has no member yet (the member import creates it), and the
     # answer's MemberId, FirstName and LastName cannot be null.
-    refused = error(dfs_client.get(f"/v1.0/identities/{SERVICE}", headers=bluebank), 422)
+    refused = error(all_client.get(f"/v1.0/identities/{SERVICE}", headers=bluebank), 422)
     assert "no member" in refused["Message"]
-    error(dfs_client.get(f"/v1.0/identities/{SERVICE}/hierarchy", headers=bluebank), 422)
-    policies = dfs_client.get(f"/v1.0/identities/{SERVICE}/access-policies", headers=bluebank)
+    error(all_client.get(f"/v1.0/identities/{SERVICE}/hierarchy", headers=bluebank), 422)
+    policies = all_client.get(f"/v1.0/identities/{SERVICE}/access-policies", headers=bluebank)
     assert policies.json() == {
         "accessPolicies": [{"id": 1, "key": "AuthContact", "name": "AuthContact"}]
     }
@@ -160,13 +153,13 @@ CREATE_SAMPLE = {
 
 
 def test_create_identity_makes_its_member_and_access(
-    dfs_client: TestClient, admin: dict[str, str]
+    all_client: TestClient, admin: dict[str, str]
 ) -> None:
-    response = dfs_client.post("/v1.2/identities", json=CREATE_SAMPLE, headers=admin)
+    response = all_client.post("/v1.2/identities", json=CREATE_SAMPLE, headers=admin)
     assert response.status_code == 200, response.text
     assert set(response.json()) == {"IdentityId"}
     created = response.json()["IdentityId"]
-    details = dfs_client.get(f"/v1.0/identities/{created}", headers=admin).json()
+    details = all_client.get(f"/v1.0/identities/{created}", headers=admin).json()
     member_id = details.pop("MemberId")
     assert isinstance(member_id, int) and member_id not in (1, 6, 16, 20, 21, 55, 56)
     assert details == {
@@ -192,25 +185,25 @@ def test_create_identity_makes_its_member_and_access(
     }
     # The password signs in (a bcrypt hash is stored, never the password), with the role's
     # policies: System-Administrator allows all.
-    token = identity_auth(dfs_client, user="JConnor", password="superseretPassword.123")
-    assert dfs_client.get(f"/v1.0/identities/{created}", headers=token).status_code == 200
+    token = identity_auth(all_client, user="JConnor", password="superseretPassword.123")
+    assert all_client.get(f"/v1.0/identities/{created}", headers=token).status_code == 200
 
 
 def test_create_identity_minimal_in_another_tenant(
-    dfs_client: TestClient, bluebank: dict[str, str]
+    all_client: TestClient, bluebank: dict[str, str]
 ) -> None:
     # `UserName` is accepted for `Username` (names match without regard to case).
     body = {"firstName": "Ben", "LastName": "Blau", "UserName": "additiv", "IdentityRoleId": 51}
-    response = dfs_client.post("/v1.2/identities", json=body, headers=bluebank)
+    response = all_client.post("/v1.2/identities", json=body, headers=bluebank)
     assert response.status_code == 200, response.text
     created = response.json()["IdentityId"]
-    details = dfs_client.get(f"/v1.0/identities/{created}", headers=bluebank).json()
+    details = all_client.get(f"/v1.0/identities/{created}", headers=bluebank).json()
     assert details["IdentityProviderSettingId"] == 2
     assert details["IdentityRole"] == {"Id": 51, "Name": "Advisor"}
     assert details["Email"] is None and details["BankBranch"] is None
     assert details["ParticipantIds"] == []
     # Without a password it cannot sign in with one.
-    assert sign_in(dfs_client, "additiv", "anything-1A", tenant="Bluebank").status_code == 400
+    assert sign_in(all_client, "additiv", "anything-1A", tenant="Bluebank").status_code == 400
 
 
 CREATE_REFUSALS: list[tuple[dict[str, Any], int]] = [
@@ -235,31 +228,31 @@ CREATE_REFUSALS: list[tuple[dict[str, Any], int]] = [
 ]
 
 
-def test_create_identity_refusals(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_create_identity_refusals(all_client: TestClient, admin: dict[str, str]) -> None:
     # Without the sample's password unless the case is about it: bcrypt is slow on purpose.
     sample = {k: v for k, v in CREATE_SAMPLE.items() if k != "Password"}
     for change, status in CREATE_REFUSALS:
-        response = dfs_client.post("/v1.2/identities", json=sample | change, headers=admin)
+        response = all_client.post("/v1.2/identities", json=sample | change, headers=admin)
         assert response.status_code == status, (change, response.text)
         error(response, status)
-    found = dfs_client.post(
+    found = all_client.post(
         "/v1.0/identities/search", json={"SearchTerm": "Connor"}, headers=admin
     ).json()
     assert found["TotalCount"] == 0
 
 
 def test_create_identity_needs_write_member(
-    dfs_client: TestClient, role_app: dict[str, str]
+    all_client: TestClient, role_app: dict[str, str]
 ) -> None:
     body = {**CREATE_SAMPLE, "Username": "appmade"}
-    assert error(dfs_client.post("/v1.2/identities", json=body, headers=role_app), 403)
-    member_app = app_auth(dfs_client, MEMBER_APP)
+    assert error(all_client.post("/v1.2/identities", json=body, headers=role_app), 403)
+    member_app = app_auth(all_client, MEMBER_APP)
     body.pop("Password")
-    assert dfs_client.post("/v1.2/identities", json=body, headers=member_app).status_code == 200
+    assert all_client.post("/v1.2/identities", json=body, headers=member_app).status_code == 200
 
 
 def test_concurrent_creates_of_one_user_name_make_one_identity(
-    dfs_client: TestClient, admin: dict[str, str], database_url: str
+    all_client: TestClient, admin: dict[str, str], database_url: str
 ) -> None:
     racers = 20
     start = threading.Barrier(racers, timeout=60)
@@ -272,7 +265,7 @@ def test_concurrent_creates_of_one_user_name_make_one_identity(
             "IdentityRoleId": 2,
         }
         start.wait()
-        return dfs_client.post("/v1.2/identities", json=body, headers=admin)
+        return all_client.post("/v1.2/identities", json=body, headers=admin)
 
     with ThreadPoolExecutor(max_workers=racers) as pool:
         answers = list(pool.map(create, range(racers)))
@@ -349,11 +342,11 @@ def patch(
     return client.patch(f"/v1.3/identities/{identity}", json=body, headers=headers)
 
 
-def test_update_identity_with_the_sample(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    response = patch(dfs_client, BILL_DOE, UPDATE_SAMPLE, admin)
+def test_update_identity_with_the_sample(all_client: TestClient, admin: dict[str, str]) -> None:
+    response = patch(all_client, BILL_DOE, UPDATE_SAMPLE, admin)
     assert response.status_code == 204, response.text
     assert response.content == b""
-    details = dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
+    details = all_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
     assert details == {
         "MemberId": 16,
         "IdentityId": BILL_DOE,
@@ -376,22 +369,22 @@ def test_update_identity_with_the_sample(dfs_client: TestClient, admin: dict[str
         "AssignedContactsCount": 2,
         "ParticipantIds": [1],
     }
-    assert sign_in(dfs_client, "bdou", "superseretPassword.123").status_code == 400
-    assert sign_in(dfs_client, "SCONN", "Test@1234").status_code == 200
+    assert sign_in(all_client, "bdou", "superseretPassword.123").status_code == 400
+    assert sign_in(all_client, "SCONN", "Test@1234").status_code == 200
 
 
 def test_update_changes_only_the_named_properties(
-    dfs_client: TestClient, admin: dict[str, str]
+    all_client: TestClient, admin: dict[str, str]
 ) -> None:
-    before = dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
+    before = all_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
     body = {
         "UpdateProperties": ["firstname", "FIRSTNAME", "email", "Fax", "participantIds"],
         "FirstName": "William",
         "LastName": "Ignored",
         "BankBranchId": 999,
     }
-    assert patch(dfs_client, BILL_DOE, body, admin).status_code == 204
-    after = dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
+    assert patch(all_client, BILL_DOE, body, admin).status_code == 204
+    after = all_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
     assert after == {
         **before,
         "FirstName": "William",
@@ -402,14 +395,14 @@ def test_update_changes_only_the_named_properties(
 
 
 def test_an_update_that_names_nothing_changes_nothing(
-    dfs_client: TestClient, admin: dict[str, str]
+    all_client: TestClient, admin: dict[str, str]
 ) -> None:
     # As the vendor's sample sends it: an empty list, and password objects it does not name.
-    before = dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
+    before = all_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
     body = {"UpdateProperties": [], "FirstName": "Ignored", "ResetPassword": {}}
-    response = dfs_client.patch(f"/v1.3/identities/{BILL_DOE}", json=body, headers=admin)
+    response = all_client.patch(f"/v1.3/identities/{BILL_DOE}", json=body, headers=admin)
     assert response.status_code == 204, response.text
-    assert dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json() == before
+    assert all_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json() == before
 
 
 UPDATE_REFUSALS: list[tuple[dict[str, Any], int]] = [
@@ -475,67 +468,67 @@ UPDATE_REFUSALS: list[tuple[dict[str, Any], int]] = [
 ]
 
 
-def test_update_refusals_change_nothing(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    before = dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
+def test_update_refusals_change_nothing(all_client: TestClient, admin: dict[str, str]) -> None:
+    before = all_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
     for body, status in UPDATE_REFUSALS:
-        response = patch(dfs_client, BILL_DOE, body, admin)
+        response = patch(all_client, BILL_DOE, body, admin)
         assert response.status_code == status, (body, response.text)
         error(response, status)
-    assert dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json() == before
-    assert sign_in(dfs_client, "bdou", "superseretPassword.123").status_code == 200
+    assert all_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json() == before
+    assert sign_in(all_client, "bdou", "superseretPassword.123").status_code == 200
 
 
 def test_update_errors(
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     role_app: dict[str, str],
 ) -> None:
     body = {"UpdateProperties": ["FirstName"], "FirstName": "Nobody"}
-    error(patch(dfs_client, UNKNOWN, body, admin), 404)
-    error(patch(dfs_client, ANNA, body, admin), 404)
-    error(patch(dfs_client, ADMIN, body, bluebank), 404)
-    error(patch(dfs_client, BILL_DOE, body, role_app), 403)
-    error(patch(dfs_client, BILL_DOE, {"UpdateProperties": ["Bogus"]}, role_app), 403)
+    error(patch(all_client, UNKNOWN, body, admin), 404)
+    error(patch(all_client, ANNA, body, admin), 404)
+    error(patch(all_client, ADMIN, body, bluebank), 404)
+    error(patch(all_client, BILL_DOE, body, role_app), 403)
+    error(patch(all_client, BILL_DOE, {"UpdateProperties": ["Bogus"]}, role_app), 403)
     # Member properties of an identity that has no member yet.
-    error(patch(dfs_client, SERVICE, body, bluebank), 422)
+    error(patch(all_client, SERVICE, body, bluebank), 422)
 
 
-def test_an_identity_cannot_lock_itself_out(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_an_identity_cannot_lock_itself_out(all_client: TestClient, admin: dict[str, str]) -> None:
     for name in ("IsSignInEnabled", "IsTenantAccessEnabled"):
-        error(patch(dfs_client, ADMIN, {"UpdateProperties": [name], name: False}, admin), 422)
-    assert sign_in(dfs_client, "additiv", "Additiv-Demo-1").status_code == 200
+        error(patch(all_client, ADMIN, {"UpdateProperties": [name], name: False}, admin), 422)
+    assert sign_in(all_client, "additiv", "Additiv-Demo-1").status_code == 200
 
 
 @pytest.mark.parametrize("name", ["IsSignInEnabled", "IsTenantAccessEnabled"])
 def test_disabling_sign_in_or_tenant_access_stops_the_password_grant(
-    dfs_client: TestClient, admin: dict[str, str], name: str
+    all_client: TestClient, admin: dict[str, str], name: str
 ) -> None:
-    assert sign_in(dfs_client, "teamleader1", "Additiv-Demo-1").status_code == 200
+    assert sign_in(all_client, "teamleader1", "Additiv-Demo-1").status_code == 200
     assert (
-        patch(dfs_client, TEAM_LEADER, {"UpdateProperties": [name], name: False}, admin).status_code
+        patch(all_client, TEAM_LEADER, {"UpdateProperties": [name], name: False}, admin).status_code
         == 204
     )
-    refused = sign_in(dfs_client, "teamleader1", "Additiv-Demo-1")
+    refused = sign_in(all_client, "teamleader1", "Additiv-Demo-1")
     assert refused.status_code == 400
     assert refused.json()["error"] == "invalid_grant"
-    details = dfs_client.get(f"/v1.0/identities/{TEAM_LEADER}", headers=admin).json()
+    details = all_client.get(f"/v1.0/identities/{TEAM_LEADER}", headers=admin).json()
     assert details[name] is False
     assert (
-        patch(dfs_client, TEAM_LEADER, {"UpdateProperties": [name], name: True}, admin).status_code
+        patch(all_client, TEAM_LEADER, {"UpdateProperties": [name], name: True}, admin).status_code
         == 204
     )
-    assert sign_in(dfs_client, "teamleader1", "Additiv-Demo-1").status_code == 200
+    assert sign_in(all_client, "teamleader1", "Additiv-Demo-1").status_code == 200
 
 
-def test_reset_password_needs_no_old_one(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_reset_password_needs_no_old_one(all_client: TestClient, admin: dict[str, str]) -> None:
     body = {
         "UpdateProperties": ["resetpassword"],
         "ResetPassword": {"Password": "Fresh-Pass-9", "ConfirmPassword": "Fresh-Pass-9"},
     }
-    assert patch(dfs_client, TEAM_LEADER, body, admin).status_code == 204
-    assert sign_in(dfs_client, "teamleader1", "Additiv-Demo-1").status_code == 400
-    assert sign_in(dfs_client, "teamleader1", "Fresh-Pass-9").status_code == 200
+    assert patch(all_client, TEAM_LEADER, body, admin).status_code == 204
+    assert sign_in(all_client, "teamleader1", "Additiv-Demo-1").status_code == 400
+    assert sign_in(all_client, "teamleader1", "Fresh-Pass-9").status_code == 200
 
 
 # POST /v1.0/identities/search
@@ -551,8 +544,8 @@ def user_names(result: dict[str, Any]) -> list[str]:
     return [item["UserName"] for item in result["Results"]]
 
 
-def test_search_defaults(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    result = search(dfs_client, admin)
+def test_search_defaults(all_client: TestClient, admin: dict[str, str]) -> None:
+    result = search(all_client, admin)
     # Enabled tenant access and sign-in only, by LastName (ties by FirstName).
     assert user_names(result) == ["additiv", "jdaniels", "bdou", "teamleader1", "cmorgan"]
     assert (result["Page"], result["PageSize"], result["PageCount"], result["TotalCount"]) == (
@@ -580,33 +573,33 @@ def test_search_defaults(dfs_client: TestClient, admin: dict[str, str]) -> None:
 
 
 def test_search_scope(
-    dfs_client: TestClient, admin: dict[str, str], bluebank: dict[str, str]
+    all_client: TestClient, admin: dict[str, str], bluebank: dict[str, str]
 ) -> None:
     # The admin identity may search by all tenants: disabled tenant access too.
-    everyone = search(dfs_client, admin, SearchByAllTenants=True)
+    everyone = search(all_client, admin, SearchByAllTenants=True)
     assert "rmeier" in user_names(everyone) and everyone["TotalCount"] == 6
     rita = next(i for i in everyone["Results"] if i["UserName"] == "rmeier")
     assert rita["IsTenantAccessEnabled"] is False
     assert (
-        search(dfs_client, admin, SearchByAllTenants=True, SearchByInactive=True)["TotalCount"] == 7
+        search(all_client, admin, SearchByAllTenants=True, SearchByInactive=True)["TotalCount"] == 7
     )
     # Paul's tenant access is disabled too: SearchByInactive alone does not find him.
-    assert search(dfs_client, admin, SearchByInactive=True)["TotalCount"] == 5
+    assert search(all_client, admin, SearchByInactive=True)["TotalCount"] == 5
     # Honoured only for identities that see all tenants: not for Jack nor for an app.
-    jack = identity_auth(dfs_client, user="jdaniels")
-    assert search(dfs_client, jack, SearchByAllTenants=True)["TotalCount"] == 5
-    member_app = app_auth(dfs_client, MEMBER_APP)
-    assert search(dfs_client, member_app, SearchByAllTenants=True)["TotalCount"] == 5
+    jack = identity_auth(all_client, user="jdaniels")
+    assert search(all_client, jack, SearchByAllTenants=True)["TotalCount"] == 5
+    member_app = app_auth(all_client, MEMBER_APP)
+    assert search(all_client, member_app, SearchByAllTenants=True)["TotalCount"] == 5
     # Another tenant's token finds its own identities; its system account has no member and
     # so cannot be a result.
-    assert user_names(search(dfs_client, bluebank)) == ["bluebank.admin"]
-    assert user_names(search(dfs_client, bluebank, SearchBySystemAccounts=True)) == [
+    assert user_names(search(all_client, bluebank)) == ["bluebank.admin"]
+    assert user_names(search(all_client, bluebank, SearchBySystemAccounts=True)) == [
         "bluebank.admin"
     ]
 
 
 def test_search_finds_system_accounts_only_when_asked(
-    dfs_client: TestClient, admin: dict[str, str], database_url: str
+    all_client: TestClient, admin: dict[str, str], database_url: str
 ) -> None:
     engine = sa.create_engine(database_url)
     try:
@@ -619,10 +612,10 @@ def test_search_finds_system_accounts_only_when_asked(
             )
     finally:
         engine.dispose()
-    assert "teamleader1" not in user_names(search(dfs_client, admin))
-    assert "teamleader1" in user_names(search(dfs_client, admin, SearchBySystemAccounts=True))
+    assert "teamleader1" not in user_names(search(all_client, admin))
+    assert "teamleader1" in user_names(search(all_client, admin, SearchBySystemAccounts=True))
     # Nor is a system account listed with the hierarchy levels.
-    listed = dfs_client.get("/v1.0/identities/roles/hierarchy-level", headers=admin).json()
+    listed = all_client.get("/v1.0/identities/roles/hierarchy-level", headers=admin).json()
     assert TEAM_LEADER not in [entry["Identity"]["IdentityId"] for entry in listed]
 
 
@@ -647,10 +640,10 @@ SEARCH_FILTERS: list[tuple[dict[str, Any], list[str] | None]] = [
 ]
 
 
-def test_search_filters(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_search_filters(all_client: TestClient, admin: dict[str, str]) -> None:
     everyone = ["additiv", "jdaniels", "bdou", "teamleader1", "cmorgan"]
     for criteria, expected in SEARCH_FILTERS:
-        found = user_names(search(dfs_client, admin, **criteria))
+        found = user_names(search(all_client, admin, **criteria))
         assert found == (everyone if expected is None else expected), criteria
 
 
@@ -671,13 +664,13 @@ SEARCH_SORTS: list[tuple[dict[str, Any], str]] = [
 ]
 
 
-def test_search_sorts(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_search_sorts(all_client: TestClient, admin: dict[str, str]) -> None:
     for sort, expected in SEARCH_SORTS:
-        assert user_names(search(dfs_client, admin, **sort)) == expected.split(), sort
+        assert user_names(search(all_client, admin, **sort)) == expected.split(), sort
 
 
-def test_search_pages(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    third = search(dfs_client, admin, Page=3, PageSize=2)
+def test_search_pages(all_client: TestClient, admin: dict[str, str]) -> None:
+    third = search(all_client, admin, Page=3, PageSize=2)
     assert user_names(third) == ["cmorgan"]
     assert (third["Page"], third["PageSize"], third["PageCount"], third["TotalCount"]) == (
         3,
@@ -685,17 +678,17 @@ def test_search_pages(dfs_client: TestClient, admin: dict[str, str]) -> None:
         3,
         5,
     )
-    past = search(dfs_client, admin, Page=4, PageSize=2)
+    past = search(all_client, admin, Page=4, PageSize=2)
     assert past["Results"] == [] and past["TotalCount"] == 5
-    nothing = search(dfs_client, admin, SearchTerm="no such person")
+    nothing = search(all_client, admin, SearchTerm="no such person")
     assert (nothing["PageCount"], nothing["TotalCount"]) == (0, 0)
 
 
 def test_search_errors(
-    dfs_client: TestClient, admin: dict[str, str], role_app: dict[str, str]
+    all_client: TestClient, admin: dict[str, str], role_app: dict[str, str]
 ) -> None:
     error(
-        dfs_client.post("/v1.0/identities/search", json={"SortBy": "Nickname"}, headers=admin),
+        all_client.post("/v1.0/identities/search", json={"SortBy": "Nickname"}, headers=admin),
         422,
     )
     for criteria in (
@@ -706,14 +699,14 @@ def test_search_errors(
         {"SearchIdentityBy": "Shoe"},
         {"IdentityIds": ["not-a-uuid"]},
     ):
-        error(dfs_client.post("/v1.0/identities/search", json=criteria, headers=admin), 400)
-    error(dfs_client.post("/v1.0/identities/search", json={}, headers=role_app), 403)
+        error(all_client.post("/v1.0/identities/search", json=criteria, headers=admin), 400)
+    error(all_client.post("/v1.0/identities/search", json={}, headers=role_app), 403)
 
 
-def test_search_sees_a_created_identity(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_search_sees_a_created_identity(all_client: TestClient, admin: dict[str, str]) -> None:
     body = {"FirstName": "Zoe", "LastName": "Zeta", "Username": "zzeta", "IdentityRoleId": 43}
-    created = dfs_client.post("/v1.2/identities", json=body, headers=admin).json()["IdentityId"]
-    result = search(dfs_client, admin, SearchTerm="zeta")
+    created = all_client.post("/v1.2/identities", json=body, headers=admin).json()["IdentityId"]
+    result = search(all_client, admin, SearchTerm="zeta")
     assert [i["IdentityId"] for i in result["Results"]] == [created]
 
 
@@ -729,29 +722,29 @@ def set_access(
 
 
 def test_tenant_access_enable_disable_and_role(
-    dfs_client: TestClient, admin: dict[str, str]
+    all_client: TestClient, admin: dict[str, str]
 ) -> None:
-    assert set_access(dfs_client, 2, RITA, {"IsEnabled": True}, admin).status_code == 204
-    rita = dfs_client.get(f"/v1.0/identities/{RITA}", headers=admin).json()
+    assert set_access(all_client, 2, RITA, {"IsEnabled": True}, admin).status_code == 204
+    rita = all_client.get(f"/v1.0/identities/{RITA}", headers=admin).json()
     assert rita["IsTenantAccessEnabled"] is True
     assert rita["IdentityRole"] == {"Id": 35, "Name": "Relationship Manager"}
-    assert "rmeier" in user_names(search(dfs_client, admin))
-    assert sign_in(dfs_client, "rmeier", "Additiv-Demo-1").status_code == 200
+    assert "rmeier" in user_names(search(all_client, admin))
+    assert sign_in(all_client, "rmeier", "Additiv-Demo-1").status_code == 200
     # Idempotent, and the role changes with the body's TenantId equal to the path's.
     body = {"TenantId": 2, "IdentityRoleId": 43, "IsEnabled": True}
     for _ in range(2):
-        assert set_access(dfs_client, 2, RITA, body, admin).status_code == 204
-    rita = dfs_client.get(f"/v1.0/identities/{RITA}", headers=admin).json()
+        assert set_access(all_client, 2, RITA, body, admin).status_code == 204
+    rita = all_client.get(f"/v1.0/identities/{RITA}", headers=admin).json()
     assert rita["IdentityRole"] == {"Id": 43, "Name": "Team Leader"}
     # Disabled: the role is kept, sign-in stops.
-    assert set_access(dfs_client, 2, RITA, {"IsEnabled": False}, admin).status_code == 204
-    rita = dfs_client.get(f"/v1.0/identities/{RITA}", headers=admin).json()
+    assert set_access(all_client, 2, RITA, {"IsEnabled": False}, admin).status_code == 204
+    rita = all_client.get(f"/v1.0/identities/{RITA}", headers=admin).json()
     assert rita["IsTenantAccessEnabled"] is False and rita["IdentityRole"]["Id"] == 43
-    assert sign_in(dfs_client, "rmeier", "Additiv-Demo-1").status_code == 400
+    assert sign_in(all_client, "rmeier", "Additiv-Demo-1").status_code == 400
 
 
 def test_tenant_access_to_another_tenant_is_404(
-    dfs_client: TestClient, admin: dict[str, str]
+    all_client: TestClient, admin: dict[str, str]
 ) -> None:
     # Tenant Additiv may not grant its identities access into tenant Bluebank, nor learn
     # which of Bluebank's roles exist: another tenant answers as a missing one.
@@ -760,33 +753,33 @@ def test_tenant_access_to_another_tenant_is_404(
         {"IsEnabled": True, "IdentityRoleId": 2},
         {"IsEnabled": True, "IdentityRoleId": 51, "TenantId": 3},
     ):
-        error(set_access(dfs_client, 3, BILL_DOE, body, admin), 404)
+        error(set_access(all_client, 3, BILL_DOE, body, admin), 404)
     assert (
-        sign_in(dfs_client, "bdou", "superseretPassword.123", tenant="Bluebank").status_code == 400
+        sign_in(all_client, "bdou", "superseretPassword.123", tenant="Bluebank").status_code == 400
     )
-    bill = dfs_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
+    bill = all_client.get(f"/v1.0/identities/{BILL_DOE}", headers=admin).json()
     assert bill["IdentityRole"] == {"Id": 2, "Name": "General Manager"}
 
 
 def test_tenant_access_errors(
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     role_app: dict[str, str],
 ) -> None:
     enable = {"IsEnabled": True}
-    error(set_access(dfs_client, 2, BILL_DOE, {"TenantId": 3, "IsEnabled": True}, admin), 422)
-    error(set_access(dfs_client, 2, BILL_DOE, {"IdentityRoleId": 1}, admin), 400)
-    error(set_access(dfs_client, 99, BILL_DOE, enable, admin), 404)
-    error(set_access(dfs_client, 2, UNKNOWN, enable, admin), 404)
-    error(set_access(dfs_client, 3, ANNA, enable, admin), 404)
-    error(set_access(dfs_client, 2, BILL_DOE, enable, bluebank), 404)
+    error(set_access(all_client, 2, BILL_DOE, {"TenantId": 3, "IsEnabled": True}, admin), 422)
+    error(set_access(all_client, 2, BILL_DOE, {"IdentityRoleId": 1}, admin), 400)
+    error(set_access(all_client, 99, BILL_DOE, enable, admin), 404)
+    error(set_access(all_client, 2, UNKNOWN, enable, admin), 404)
+    error(set_access(all_client, 3, ANNA, enable, admin), 404)
+    error(set_access(all_client, 2, BILL_DOE, enable, bluebank), 404)
     error(
-        set_access(dfs_client, 2, BILL_DOE, {"IsEnabled": True, "IdentityRoleId": 50}, admin), 422
+        set_access(all_client, 2, BILL_DOE, {"IsEnabled": True, "IdentityRoleId": 50}, admin), 422
     )
-    error(set_access(dfs_client, 2, ADMIN, {"IsEnabled": False}, admin), 422)
-    error(set_access(dfs_client, 2, BILL_DOE, enable, role_app), 403)
-    assert sign_in(dfs_client, "additiv", "Additiv-Demo-1").status_code == 200
+    error(set_access(all_client, 2, ADMIN, {"IsEnabled": False}, admin), 422)
+    error(set_access(all_client, 2, BILL_DOE, enable, role_app), 403)
+    assert sign_in(all_client, "additiv", "Additiv-Demo-1").status_code == 200
 
 
 # Profile pictures
@@ -796,42 +789,42 @@ def picture_url(identity: str) -> str:
     return f"/v1.0/identities/{identity}/profilepicture"
 
 
-def test_get_profile_picture(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    response = dfs_client.get(picture_url(ADMIN), headers=admin)
+def test_get_profile_picture(all_client: TestClient, admin: dict[str, str]) -> None:
+    response = all_client.get(picture_url(ADMIN), headers=admin)
     assert response.status_code == 200
     assert response.json() == spec_example(
         "/v1.0/identities/{identityId}/profilepicture", "get", "200"
     )
-    bill = dfs_client.get(picture_url(BILL_DOE), headers=admin).json()
+    bill = all_client.get(picture_url(BILL_DOE), headers=admin).json()
     assert bill["IsDefaultImage"] is True
     assert is_complete_png(base64.b64decode(bill["ImageContentBase64"], validate=True))
-    jack = dfs_client.get(picture_url(JACK), headers=admin).json()
+    jack = all_client.get(picture_url(JACK), headers=admin).json()
     assert jack == bill
 
 
-def test_upload_and_delete_profile_picture(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_upload_and_delete_profile_picture(all_client: TestClient, admin: dict[str, str]) -> None:
     picture = b64(png())
-    response = dfs_client.put(
+    response = all_client.put(
         picture_url(BILL_DOE), json={"imageContentBase64": picture}, headers=admin
     )
     assert response.status_code == 204, response.text
-    assert dfs_client.get(picture_url(BILL_DOE), headers=admin).json() == {
+    assert all_client.get(picture_url(BILL_DOE), headers=admin).json() == {
         "ImageContentBase64": picture,
         "IsDefaultImage": False,
     }
     jpeg = b64(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9")
     assert (
-        dfs_client.put(
+        all_client.put(
             picture_url(BILL_DOE), json={"ImageContentBase64": jpeg}, headers=admin
         ).status_code
         == 204
     )
-    assert dfs_client.get(picture_url(BILL_DOE), headers=admin).json()["ImageContentBase64"] == jpeg
+    assert all_client.get(picture_url(BILL_DOE), headers=admin).json()["ImageContentBase64"] == jpeg
     for _ in range(2):
-        assert dfs_client.delete(picture_url(BILL_DOE), headers=admin).status_code == 204
-    assert dfs_client.get(picture_url(BILL_DOE), headers=admin).json()["IsDefaultImage"] is True
-    assert dfs_client.delete(picture_url(ADMIN), headers=admin).status_code == 204
-    assert dfs_client.get(picture_url(ADMIN), headers=admin).json()["IsDefaultImage"] is True
+        assert all_client.delete(picture_url(BILL_DOE), headers=admin).status_code == 204
+    assert all_client.get(picture_url(BILL_DOE), headers=admin).json()["IsDefaultImage"] is True
+    assert all_client.delete(picture_url(ADMIN), headers=admin).status_code == 204
+    assert all_client.get(picture_url(ADMIN), headers=admin).json()["IsDefaultImage"] is True
 
 
 UPLOAD_REFUSALS = [
@@ -852,43 +845,43 @@ UPLOAD_REFUSALS = [
 ]
 
 
-def test_upload_refusals(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_upload_refusals(all_client: TestClient, admin: dict[str, str]) -> None:
     for value, status in UPLOAD_REFUSALS:
         body = {"ImageContentBase64": value}
-        response = dfs_client.put(picture_url(ADMIN), json=body, headers=admin)
+        response = all_client.put(picture_url(ADMIN), json=body, headers=admin)
         assert response.status_code == status, (str(value)[:60], response.text)
         error(response, status)
-    assert dfs_client.get(picture_url(ADMIN), headers=admin).json()["IsDefaultImage"] is False
+    assert all_client.get(picture_url(ADMIN), headers=admin).json()["IsDefaultImage"] is False
 
 
 def test_profile_picture_errors(
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     role_app: dict[str, str],
 ) -> None:
     body = {"ImageContentBase64": b64(png())}
     for identity, headers in ((UNKNOWN, admin), (ANNA, admin), (ADMIN, bluebank)):
-        error(dfs_client.get(picture_url(identity), headers=headers), 404)
-        error(dfs_client.put(picture_url(identity), json=body, headers=headers), 404)
-        error(dfs_client.delete(picture_url(identity), headers=headers), 404)
-    error(dfs_client.get(picture_url(ADMIN), headers=role_app), 403)
-    error(dfs_client.put(picture_url(ADMIN), json=body, headers=role_app), 403)
-    error(dfs_client.delete(picture_url(ADMIN), headers=role_app), 403)
-    member_app = app_auth(dfs_client, MEMBER_APP)
-    assert dfs_client.get(picture_url(ADMIN), headers=member_app).json()["IsDefaultImage"] is False
+        error(all_client.get(picture_url(identity), headers=headers), 404)
+        error(all_client.put(picture_url(identity), json=body, headers=headers), 404)
+        error(all_client.delete(picture_url(identity), headers=headers), 404)
+    error(all_client.get(picture_url(ADMIN), headers=role_app), 403)
+    error(all_client.put(picture_url(ADMIN), json=body, headers=role_app), 403)
+    error(all_client.delete(picture_url(ADMIN), headers=role_app), 403)
+    member_app = app_auth(all_client, MEMBER_APP)
+    assert all_client.get(picture_url(ADMIN), headers=member_app).json()["IsDefaultImage"] is False
 
 
 # GET /v1.0/identities/{identityId}/access-policies
 
 
 def test_access_policies(
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     role_app: dict[str, str],
 ) -> None:
-    everything = dfs_client.get(f"/v1.0/identities/{ADMIN}/access-policies", headers=admin)
+    everything = all_client.get(f"/v1.0/identities/{ADMIN}/access-policies", headers=admin)
     assert everything.status_code == 200
     policies = everything.json()["accessPolicies"]
     assert [p["id"] for p in policies] == list(range(1, 10))
@@ -898,25 +891,25 @@ def test_access_policies(
             "accessPolicies"
         ]
     )
-    leader = dfs_client.get(f"/v1.0/identities/{TEAM_LEADER}/access-policies", headers=admin)
+    leader = all_client.get(f"/v1.0/identities/{TEAM_LEADER}/access-policies", headers=admin)
     assert leader.json() == {
         "accessPolicies": [
             {"id": 1, "key": "AuthContact", "name": "AuthContact"},
             {"id": 2, "key": "AuthContactMobile", "name": "AuthContactMobile"},
         ]
     }
-    error(dfs_client.get(f"/v1.0/identities/{UNKNOWN}/access-policies", headers=admin), 404)
-    error(dfs_client.get(f"/v1.0/identities/{ANNA}/access-policies", headers=admin), 404)
-    error(dfs_client.get(f"/v1.0/identities/{ADMIN}/access-policies", headers=bluebank), 404)
-    error(dfs_client.get(f"/v1.0/identities/{ADMIN}/access-policies", headers=role_app), 403)
+    error(all_client.get(f"/v1.0/identities/{UNKNOWN}/access-policies", headers=admin), 404)
+    error(all_client.get(f"/v1.0/identities/{ANNA}/access-policies", headers=admin), 404)
+    error(all_client.get(f"/v1.0/identities/{ADMIN}/access-policies", headers=bluebank), 404)
+    error(all_client.get(f"/v1.0/identities/{ADMIN}/access-policies", headers=role_app), 403)
 
 
 def test_access_policies_follow_a_role_change(
-    dfs_client: TestClient, admin: dict[str, str]
+    all_client: TestClient, admin: dict[str, str]
 ) -> None:
     body = {"UpdateProperties": ["IdentityRoleId"], "IdentityRoleId": 2}
-    assert patch(dfs_client, TEAM_LEADER, body, admin).status_code == 204
-    leader = dfs_client.get(f"/v1.0/identities/{TEAM_LEADER}/access-policies", headers=admin)
+    assert patch(all_client, TEAM_LEADER, body, admin).status_code == 204
+    leader = all_client.get(f"/v1.0/identities/{TEAM_LEADER}/access-policies", headers=admin)
     assert [p["key"] for p in leader.json()["accessPolicies"]] == ["AuthContact"]
 
 
@@ -945,100 +938,100 @@ BILL_ITEM = item(BILL_DOE, 16, "Bill|Doe", (2, "General Manager", 2))
 
 
 def test_identities_with_role_hierarchy_level(
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     role_app: dict[str, str],
 ) -> None:
     url = "/v1.0/identities/roles/hierarchy-level"
-    response = dfs_client.get(url, headers=admin)
+    response = all_client.get(url, headers=admin)
     assert response.status_code == 200
     assert response.json() == [ADMIN_ITEM, JACK_ITEM, CAPTAIN_ITEM, LEADER_ITEM, BILL_ITEM]
     # The system account is not listed.
-    assert dfs_client.get(url, headers=bluebank).json() == [
+    assert all_client.get(url, headers=bluebank).json() == [
         item(ANNA, 101, "Anna|Blau", (50, "System-Administrator", 6))
     ]
-    error(dfs_client.get(url, headers=role_app), 403)
-    assert set_access(dfs_client, 2, RITA, {"IsEnabled": True}, admin).status_code == 204
+    error(all_client.get(url, headers=role_app), 403)
+    assert set_access(all_client, 2, RITA, {"IsEnabled": True}, admin).status_code == 204
     rita = item(RITA, 20, "Rita|Meier", (35, "Relationship Manager", 5))
-    assert dfs_client.get(url, headers=admin).json()[3] == rita
+    assert all_client.get(url, headers=admin).json()[3] == rita
 
 
 def hierarchy_of(client: TestClient, identity: str, headers: dict[str, str]) -> Response:
     return client.get(f"/v1.0/identities/{identity}/hierarchy", headers=headers)
 
 
-def test_identity_hierarchy(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    response = hierarchy_of(dfs_client, ADMIN, admin)
+def test_identity_hierarchy(all_client: TestClient, admin: dict[str, str]) -> None:
+    response = hierarchy_of(all_client, ADMIN, admin)
     assert response.status_code == 200
     assert response.json() == {
         "Superiors": [JACK_ITEM, CAPTAIN_ITEM],
         "Base": ADMIN_ITEM,
         "HierarchyItems": [LEADER_ITEM, BILL_ITEM],
     }
-    assert hierarchy_of(dfs_client, TEAM_LEADER, admin).json() == {
+    assert hierarchy_of(all_client, TEAM_LEADER, admin).json() == {
         "Superiors": [ADMIN_ITEM, JACK_ITEM, CAPTAIN_ITEM],
         "Base": LEADER_ITEM,
         "HierarchyItems": [BILL_ITEM],
     }
     # An identity whose tenant access is disabled is nobody's superior nor item, but has a
     # hierarchy of its own.
-    rita = hierarchy_of(dfs_client, RITA, admin).json()
+    rita = hierarchy_of(all_client, RITA, admin).json()
     assert rita["Base"]["Role"]["HierarchyLevel"] == 5
     assert rita["HierarchyItems"] == [LEADER_ITEM, BILL_ITEM]
 
 
 def test_identity_hierarchy_errors(
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     role_app: dict[str, str],
 ) -> None:
-    error(hierarchy_of(dfs_client, UNKNOWN, admin), 404)
-    error(hierarchy_of(dfs_client, ANNA, admin), 404)
-    error(hierarchy_of(dfs_client, ADMIN, bluebank), 404)
-    error(hierarchy_of(dfs_client, ADMIN, role_app), 403)
+    error(hierarchy_of(all_client, UNKNOWN, admin), 404)
+    error(hierarchy_of(all_client, ANNA, admin), 404)
+    error(hierarchy_of(all_client, ADMIN, bluebank), 404)
+    error(hierarchy_of(all_client, ADMIN, role_app), 403)
 
 
 def exclude(client: TestClient, identity: str, ids: Any, headers: dict[str, str]) -> Response:
     return client.put(f"/v1.0/identities/{identity}/hierarchy/exclude", json=ids, headers=headers)
 
 
-def test_hierarchy_exclusions(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    assert exclude(dfs_client, ADMIN, [BILL_DOE, BILL_DOE.upper()], admin).status_code == 204
-    assert hierarchy_of(dfs_client, ADMIN, admin).json()["HierarchyItems"] == [LEADER_ITEM]
+def test_hierarchy_exclusions(all_client: TestClient, admin: dict[str, str]) -> None:
+    assert exclude(all_client, ADMIN, [BILL_DOE, BILL_DOE.upper()], admin).status_code == 204
+    assert hierarchy_of(all_client, ADMIN, admin).json()["HierarchyItems"] == [LEADER_ITEM]
     # The whole list is replaced; an identity not below is accepted and changes nothing.
-    assert exclude(dfs_client, ADMIN, [TEAM_LEADER, JACK], admin).status_code == 204
-    admin_hierarchy = hierarchy_of(dfs_client, ADMIN, admin).json()
+    assert exclude(all_client, ADMIN, [TEAM_LEADER, JACK], admin).status_code == 204
+    admin_hierarchy = hierarchy_of(all_client, ADMIN, admin).json()
     assert admin_hierarchy["HierarchyItems"] == [BILL_ITEM]
     assert admin_hierarchy["Superiors"] == [JACK_ITEM, CAPTAIN_ITEM]
     # Only the base's own list counts.
-    assert hierarchy_of(dfs_client, CAPTAIN, admin).json()["HierarchyItems"] == [
+    assert hierarchy_of(all_client, CAPTAIN, admin).json()["HierarchyItems"] == [
         LEADER_ITEM,
         BILL_ITEM,
     ]
-    assert exclude(dfs_client, ADMIN, [], admin).status_code == 204
-    assert hierarchy_of(dfs_client, ADMIN, admin).json()["HierarchyItems"] == [
+    assert exclude(all_client, ADMIN, [], admin).status_code == 204
+    assert hierarchy_of(all_client, ADMIN, admin).json()["HierarchyItems"] == [
         LEADER_ITEM,
         BILL_ITEM,
     ]
 
 
 def test_hierarchy_exclusion_errors(
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     role_app: dict[str, str],
 ) -> None:
-    error(exclude(dfs_client, ADMIN, [ADMIN], admin), 422)
-    error(exclude(dfs_client, ADMIN, [BILL_DOE, UNKNOWN], admin), 422)
-    error(exclude(dfs_client, ADMIN, [ANNA], admin), 422)
-    error(exclude(dfs_client, ADMIN, ["not-a-uuid"], admin), 400)
-    error(exclude(dfs_client, ADMIN, [str(uuid.uuid4()) for _ in range(1001)], admin), 400)
-    error(exclude(dfs_client, UNKNOWN, [BILL_DOE], admin), 404)
-    error(exclude(dfs_client, ADMIN, [BILL_DOE], bluebank), 404)
-    error(exclude(dfs_client, ADMIN, [BILL_DOE], role_app), 403)
-    assert hierarchy_of(dfs_client, ADMIN, admin).json()["HierarchyItems"] == [
+    error(exclude(all_client, ADMIN, [ADMIN], admin), 422)
+    error(exclude(all_client, ADMIN, [BILL_DOE, UNKNOWN], admin), 422)
+    error(exclude(all_client, ADMIN, [ANNA], admin), 422)
+    error(exclude(all_client, ADMIN, ["not-a-uuid"], admin), 400)
+    error(exclude(all_client, ADMIN, [str(uuid.uuid4()) for _ in range(1001)], admin), 400)
+    error(exclude(all_client, UNKNOWN, [BILL_DOE], admin), 404)
+    error(exclude(all_client, ADMIN, [BILL_DOE], bluebank), 404)
+    error(exclude(all_client, ADMIN, [BILL_DOE], role_app), 403)
+    assert hierarchy_of(all_client, ADMIN, admin).json()["HierarchyItems"] == [
         LEADER_ITEM,
         BILL_ITEM,
     ]
@@ -1076,27 +1069,27 @@ PERSON_ACCESS = [
 ]
 
 
-def test_person_access(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_person_access(all_client: TestClient, admin: dict[str, str]) -> None:
     for identity, person, allowed in PERSON_ACCESS:
-        response = person_access(dfs_client, identity, person, admin)
+        response = person_access(all_client, identity, person, admin)
         assert response.status_code == 200
         assert response.json() is allowed, (identity, person)
 
 
 def test_person_access_follows_exclusions_and_checks_errors(
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     role_app: dict[str, str],
 ) -> None:
-    assert exclude(dfs_client, ADMIN, [BILL_DOE], admin).status_code == 204
-    assert person_access(dfs_client, ADMIN, 16, admin).json() is False
-    assert person_uid_access(dfs_client, ADMIN, BILL_DOE, admin).json() is False
-    error(person_access(dfs_client, ADMIN, 0, admin), 400)
-    error(person_access(dfs_client, UNKNOWN, 1, admin), 404)
-    error(person_access(dfs_client, ANNA, 101, admin), 404)
-    error(person_access(dfs_client, ADMIN, 1, bluebank), 404)
-    error(person_access(dfs_client, ADMIN, 1, role_app), 403)
+    assert exclude(all_client, ADMIN, [BILL_DOE], admin).status_code == 204
+    assert person_access(all_client, ADMIN, 16, admin).json() is False
+    assert person_uid_access(all_client, ADMIN, BILL_DOE, admin).json() is False
+    error(person_access(all_client, ADMIN, 0, admin), 400)
+    error(person_access(all_client, UNKNOWN, 1, admin), 404)
+    error(person_access(all_client, ANNA, 101, admin), 404)
+    error(person_access(all_client, ADMIN, 1, bluebank), 404)
+    error(person_access(all_client, ADMIN, 1, role_app), 403)
 
 
 PERSON_UID_ACCESS = [
@@ -1111,25 +1104,25 @@ PERSON_UID_ACCESS = [
 ]
 
 
-def test_person_access_by_uid(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_person_access_by_uid(all_client: TestClient, admin: dict[str, str]) -> None:
     # Members have no uid of their own: a member's unique id is its identity's.
     for identity, person, allowed in PERSON_UID_ACCESS:
-        response = person_uid_access(dfs_client, identity, person, admin)
+        response = person_uid_access(all_client, identity, person, admin)
         assert response.status_code == 200
         assert response.json() is allowed, (identity, person)
 
 
 def test_person_access_by_uid_errors(
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     role_app: dict[str, str],
 ) -> None:
-    error(person_uid_access(dfs_client, ADMIN, "not-a-uuid", admin), 400)
-    error(person_uid_access(dfs_client, UNKNOWN, ADMIN, admin), 404)
-    error(person_uid_access(dfs_client, UNKNOWN, UNKNOWN, admin), 404)
-    error(person_uid_access(dfs_client, ADMIN, ADMIN, bluebank), 404)
-    error(person_uid_access(dfs_client, ADMIN, ADMIN, role_app), 403)
+    error(person_uid_access(all_client, ADMIN, "not-a-uuid", admin), 400)
+    error(person_uid_access(all_client, UNKNOWN, ADMIN, admin), 404)
+    error(person_uid_access(all_client, UNKNOWN, UNKNOWN, admin), 404)
+    error(person_uid_access(all_client, ADMIN, ADMIN, bluebank), 404)
+    error(person_uid_access(all_client, ADMIN, ADMIN, role_app), 403)
     # The system account without a member reaches nobody, and is nobody's person.
-    assert person_uid_access(dfs_client, ANNA, SERVICE, bluebank).json() is False
-    assert person_uid_access(dfs_client, SERVICE, ANNA, bluebank).json() is False
+    assert person_uid_access(all_client, ANNA, SERVICE, bluebank).json() is False
+    assert person_uid_access(all_client, SERVICE, ANNA, bluebank).json() is False

@@ -136,15 +136,15 @@ def evaluate(expression: Any, request_path: dict[str, Any], answer: Any) -> Any:
 
 @pytest.mark.parametrize(("source", "status", "name", "link"), links())
 def test_a_link_leads_from_its_source_to_its_target(  # noqa: PLR0917 (pytest parameters)
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     source: str,
     status: str,
     name: str,
     link: dict[str, Any],
 ) -> None:
-    source_path = path_values(dfs_client, admin, source)
-    answered = send(dfs_client, admin, source, source_path, example_body(source))
+    source_path = path_values(all_client, admin, source)
+    answered = send(all_client, admin, source, source_path, example_body(source))
     assert answered.status_code == int(status), answered.text
     answer = answered.json() if answered.content else None
 
@@ -156,7 +156,7 @@ def test_a_link_leads_from_its_source_to_its_target(  # noqa: PLR0917 (pytest pa
     body = example_body(target)
     if "requestBody" in link:
         body = {**body, **evaluate(link["requestBody"], source_path, answer)}
-    reached = send(dfs_client, admin, target, target_path, body)
+    reached = send(all_client, admin, target, target_path, body)
 
     if source == "deleteIdentityProfilePicture":
         # An identity without a picture of its own shows the default one.

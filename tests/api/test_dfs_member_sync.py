@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 from store.dfs.models import MemberOperation
 from tests.support.dfs import (
     ADMIN,
+    ADMIN_MEMBER_DATA,
     BILL_DOE,
     MEMBER_APP,
     ROLE_APP,
@@ -40,29 +41,10 @@ SAMPLE_APP = "jGER285mdgZuDq50PadB1ITWv3tM9Y"
 SYNC_MEMBERS = "/v3.0/identities/sync-members"
 IMPORT_MEMBERS = "/v1.0/identities/import-members"
 
-ADMIN_MEMBER = {
-    "MemberId": 1,
-    "FirstName": "Admin",
-    "LastName": "Admin",
-    "SalutationId": 2,
-    "Email": "admin@additiv.com",
-    "Description": "Admin account description",
-    "Phone": "41|522672742",
-    "Fax": "41|522672742",
-    "Mobile": "41|797353960",
-    "ExternalId": "EX001245",
-}
+ADMIN_MEMBER = {"MemberId": 1, **ADMIN_MEMBER_DATA}
 SAMPLE_REQUEST = {
     "Member": {
-        "FirstName": "Admin",
-        "LastName": "Admin",
-        "SalutationId": 2,
-        "Email": "admin@additiv.com",
-        "Description": "Admin account description",
-        "Phone": "41|522672742",
-        "Fax": "41|522672742",
-        "Mobile": "41|797353960",
-        "ExternalId": "EX001245",
+        **ADMIN_MEMBER_DATA,
         "BankBranchId": 1,
     },
     "Context": {"Createdby": "BackOffice", "AuthorizedAppId": SAMPLE_APP},
@@ -111,31 +93,31 @@ def finished(client: TestClient, run_id: str, headers: dict[str, str]) -> dict[s
 
 
 def test_sync_of_an_identity_with_a_member_keeps_it_and_audits_each_call(
-    dfs_client: TestClient,
+    all_client: TestClient,
 ) -> None:
-    auth = identity_auth(dfs_client)
-    first = dfs_client.post(sync_path(ADMIN), json={}, headers=auth)
+    auth = identity_auth(all_client)
+    first = all_client.post(sync_path(ADMIN), json={}, headers=auth)
     assert first.status_code == 200, first.text
     assert first.json() == {"IdentityId": ADMIN, "MemberId": 1, "AuditContextId": 1001}
     # The sample's request writes the member's own data: nothing changes but the audit.
-    again = dfs_client.post(sync_path(ADMIN), json=SAMPLE_REQUEST, headers=auth)
+    again = all_client.post(sync_path(ADMIN), json=SAMPLE_REQUEST, headers=auth)
     assert again.json() == {"IdentityId": ADMIN, "MemberId": 1, "AuditContextId": 1002}
-    assert ADMIN_MEMBER.items() <= member(dfs_client, 1, auth).items()
-    assert member(dfs_client, 1, auth)["BankBranch"]["Id"] == 1
+    assert ADMIN_MEMBER.items() <= member(all_client, 1, auth).items()
+    assert member(all_client, 1, auth)["BankBranch"]["Id"] == 1
 
 
 def test_given_member_properties_override_the_identitys_and_others_are_kept(
-    dfs_client: TestClient,
+    all_client: TestClient,
 ) -> None:
-    auth = app_auth(dfs_client, MEMBER_APP)
+    auth = app_auth(all_client, MEMBER_APP)
     body = {
         "Member": {"FirstName": "Adam", "Email": "adam@additiv.com", "BankBranchId": 2},
         "Context": None,
     }
-    response = dfs_client.post(sync_path(ADMIN), json=body, headers=auth)
+    response = all_client.post(sync_path(ADMIN), json=body, headers=auth)
     assert response.status_code == 200, response.text
     assert response.json()["MemberId"] == 1
-    written = member(dfs_client, 1, auth)
+    written = member(all_client, 1, auth)
     assert written["FirstName"] == "Adam"
     assert written["Email"] == "adam@additiv.com"
     assert written["BankBranch"]["Id"] == 2
@@ -143,27 +125,27 @@ def test_given_member_properties_override_the_identitys_and_others_are_kept(
     assert written["Phone"] == "41|522672742"
     # Null properties take the identity's (now the member's) value.
     nulls = {"Member": {"FirstName": None, "Email": None}}
-    assert dfs_client.post(sync_path(ADMIN), json=nulls, headers=auth).status_code == 200
-    assert member(dfs_client, 1, auth)["FirstName"] == "Adam"
+    assert all_client.post(sync_path(ADMIN), json=nulls, headers=auth).status_code == 200
+    assert member(all_client, 1, auth)["FirstName"] == "Adam"
 
 
-def test_sync_of_an_identity_without_a_member_creates_one_once(dfs_client: TestClient) -> None:
-    auth = bluebank(dfs_client)
-    first = dfs_client.post(sync_path(BLUEBANK_SERVICE), json={}, headers=auth)
+def test_sync_of_an_identity_without_a_member_creates_one_once(all_client: TestClient) -> None:
+    auth = bluebank(all_client)
+    first = all_client.post(sync_path(BLUEBANK_SERVICE), json={}, headers=auth)
     assert first.status_code == 200, first.text
     created = first.json()
     assert created["IdentityId"] == BLUEBANK_SERVICE
     assert created["MemberId"] > 101
     assert created["AuditContextId"] == 1001
     # The identity has no name of its own but its user name.
-    new_member = member(dfs_client, created["MemberId"], auth)
+    new_member = member(all_client, created["MemberId"], auth)
     assert new_member["FirstName"] == new_member["LastName"] == "svc-bluebank-sync"
     assert new_member["IdentityId"] == BLUEBANK_SERVICE
     body = {"Member": {"FirstName": "Sync", "LastName": "Service", "SalutationId": 3}}
-    again = dfs_client.post(sync_path(BLUEBANK_SERVICE), json=body, headers=auth)
+    again = all_client.post(sync_path(BLUEBANK_SERVICE), json=body, headers=auth)
     assert again.json()["MemberId"] == created["MemberId"]
     assert again.json()["AuditContextId"] == 1002
-    renamed = member(dfs_client, created["MemberId"], auth)
+    renamed = member(all_client, created["MemberId"], auth)
     assert (renamed["FirstName"], renamed["LastName"], renamed["SalutationId"]) == (
         "Sync",
         "Service",
@@ -172,13 +154,13 @@ def test_sync_of_an_identity_without_a_member_creates_one_once(dfs_client: TestC
 
 
 def test_concurrent_syncs_of_an_identity_without_a_member_create_one(
-    dfs_client: TestClient,
+    all_client: TestClient,
 ) -> None:
-    auth = bluebank(dfs_client)
+    auth = bluebank(all_client)
     with ThreadPoolExecutor(max_workers=6) as pool:
         answers = list(
             pool.map(
-                lambda _: dfs_client.post(sync_path(BLUEBANK_SERVICE), json={}, headers=auth),
+                lambda _: all_client.post(sync_path(BLUEBANK_SERVICE), json={}, headers=auth),
                 range(8),
             )
         )
@@ -187,23 +169,23 @@ def test_concurrent_syncs_of_an_identity_without_a_member_create_one(
     assert sorted(answer.json()["AuditContextId"] for answer in answers) == list(range(1001, 1009))
 
 
-def test_concurrent_bulk_syncs_all_end(dfs_client: TestClient) -> None:
-    auth = app_auth(dfs_client, MEMBER_APP)
+def test_concurrent_bulk_syncs_all_end(all_client: TestClient) -> None:
+    auth = app_auth(all_client, MEMBER_APP)
     with ThreadPoolExecutor(max_workers=6) as pool:
-        answers = list(pool.map(lambda _: dfs_client.post(SYNC_MEMBERS, headers=auth), range(8)))
+        answers = list(pool.map(lambda _: all_client.post(SYNC_MEMBERS, headers=auth), range(8)))
     # Calls that came while a run was queued or running were answered its id (how many did
     # depends on timing); every run answered ends, and went through every identity.
     for run_id in {started(answer) for answer in answers}:
-        status = finished(dfs_client, run_id, auth)
+        status = finished(all_client, run_id, auth)
         assert (status["status"], status["processedCount"]) == ("Succeeded", 7)
 
 
-def test_sync_of_an_unknown_or_foreign_identity_is_404(dfs_client: TestClient) -> None:
-    additiv = identity_auth(dfs_client)
+def test_sync_of_an_unknown_or_foreign_identity_is_404(all_client: TestClient) -> None:
+    additiv = identity_auth(all_client)
     for identity_id in (UNKNOWN, BLUEBANK_SERVICE):
-        response = dfs_client.post(sync_path(identity_id), json={}, headers=additiv)
+        response = all_client.post(sync_path(identity_id), json={}, headers=additiv)
         error(response, 404, "NotFound")
-    response = dfs_client.post(sync_path(ADMIN), json={}, headers=bluebank(dfs_client))
+    response = all_client.post(sync_path(ADMIN), json={}, headers=bluebank(all_client))
     error(response, 404, "NotFound")
 
 
@@ -219,19 +201,19 @@ def test_sync_of_an_unknown_or_foreign_identity_is_404(dfs_client: TestClient) -
     ],
 )
 def test_member_data_the_tenant_refuses_is_422_and_nothing_changes(
-    dfs_client: TestClient, identity_id: str, member_data: dict[str, Any], named: str
+    all_client: TestClient, identity_id: str, member_data: dict[str, Any], named: str
 ) -> None:
-    auth = identity_auth(dfs_client)
-    response = dfs_client.post(sync_path(identity_id), json={"Member": member_data}, headers=auth)
+    auth = identity_auth(all_client)
+    response = all_client.post(sync_path(identity_id), json={"Member": member_data}, headers=auth)
     assert named in error(response, 422, "UnprocessableEntity")
-    assert ADMIN_MEMBER.items() <= member(dfs_client, 1, auth).items()
+    assert ADMIN_MEMBER.items() <= member(all_client, 1, auth).items()
     # The refused call made no audit context either.
-    assert dfs_client.post(sync_path(ADMIN), json={}, headers=auth).json()["AuditContextId"] == 1001
+    assert all_client.post(sync_path(ADMIN), json={}, headers=auth).json()["AuditContextId"] == 1001
 
 
-def test_an_unregistered_authorized_app_is_422(dfs_client: TestClient) -> None:
+def test_an_unregistered_authorized_app_is_422(all_client: TestClient) -> None:
     body = {"Context": {"AuthorizedAppId": "no-such-app"}}
-    response = dfs_client.post(sync_path(ADMIN), json=body, headers=identity_auth(dfs_client))
+    response = all_client.post(sync_path(ADMIN), json=body, headers=identity_auth(all_client))
     error(response, 422, "UnprocessableEntity")
 
 
@@ -248,13 +230,13 @@ def test_an_unregistered_authorized_app_is_422(dfs_client: TestClient) -> None:
         (sync_path(ADMIN), {"Identity": {}}),
     ],
 )
-def test_a_malformed_sync_is_400(dfs_client: TestClient, path: str, body: Any) -> None:
-    response = dfs_client.post(path, json=body, headers=identity_auth(dfs_client))
+def test_a_malformed_sync_is_400(all_client: TestClient, path: str, body: Any) -> None:
+    response = all_client.post(path, json=body, headers=identity_auth(all_client))
     error(response, 400, "BadRequest")
 
 
-def test_syncing_a_member_needs_wmember(dfs_client: TestClient) -> None:
-    response = dfs_client.post(sync_path(ADMIN), json={}, headers=app_auth(dfs_client, ROLE_APP))
+def test_syncing_a_member_needs_wmember(all_client: TestClient) -> None:
+    response = all_client.post(sync_path(ADMIN), json={}, headers=app_auth(all_client, ROLE_APP))
     assert "WMember" in error(response, 403, "Forbidden")
 
 
@@ -262,11 +244,11 @@ def test_syncing_a_member_needs_wmember(dfs_client: TestClient) -> None:
 
 
 def test_the_bulk_sync_updates_every_member_and_reports_those_it_could_not(
-    dfs_client: TestClient,
+    all_client: TestClient,
 ) -> None:
-    auth = app_auth(dfs_client, MEMBER_APP)
-    run_id = started(dfs_client.post(SYNC_MEMBERS, headers=auth))
-    status = finished(dfs_client, run_id, auth)
+    auth = app_auth(all_client, MEMBER_APP)
+    run_id = started(all_client.post(SYNC_MEMBERS, headers=auth))
+    status = finished(all_client, run_id, auth)
     assert status["longRunningRequestId"] == run_id
     assert status["operation"] == "SyncMembers"
     assert status["status"] == "Succeeded"
@@ -280,18 +262,18 @@ def test_the_bulk_sync_updates_every_member_and_reports_those_it_could_not(
     assert status["createdDate"] <= status["startedDate"] <= status["completedDate"]
     assert status["completedDate"].endswith("Z")
     # Each member written was audited: five audit contexts are taken.
-    after = dfs_client.post(sync_path(TEAM_LEADER), json={}, headers=auth)
+    after = all_client.post(sync_path(TEAM_LEADER), json={}, headers=auth)
     assert after.json()["AuditContextId"] == 1006
-    assert member(dfs_client, 16, auth)["Email"] == "bd@additiv.com"
+    assert member(all_client, 16, auth)["Email"] == "bd@additiv.com"
 
 
-def test_a_sync_while_one_is_queued_answers_that_one(dfs_app: Any, dfs_client: TestClient) -> None:
+def test_a_sync_while_one_is_queued_answers_that_one(all_app: Any, all_client: TestClient) -> None:
     # A run queued by another request (or worker) whose runner has not started it yet.
-    with dfs_app.services.store.unit_of_work() as uow:
+    with all_app.services.store.unit_of_work() as uow:
         queued = uow.dfs_member_sync.queue_operation(tenant_id=2, operation="SyncMembers")
     run_id = str(queued.id)
-    auth = identity_auth(dfs_client)
-    waiting = dfs_client.get(status_path(run_id), headers=auth)
+    auth = identity_auth(all_client)
+    waiting = all_client.get(status_path(run_id), headers=auth)
     assert waiting.status_code == 200, waiting.text
     assert waiting.json() | {"createdDate": None} == {
         "longRunningRequestId": run_id,
@@ -308,77 +290,77 @@ def test_a_sync_while_one_is_queued_answers_that_one(dfs_app: Any, dfs_client: T
         "errors": [],
     }
     # An import is another operation: it is not that one.
-    import_id = started(dfs_client.post(IMPORT_MEMBERS, headers=auth))
+    import_id = started(all_client.post(IMPORT_MEMBERS, headers=auth))
     assert import_id != run_id
-    assert started(dfs_client.post(SYNC_MEMBERS, headers=auth)) == run_id
-    assert finished(dfs_client, run_id, auth)["status"] == "Succeeded"
-    assert finished(dfs_client, import_id, auth)["status"] == "Succeeded"
+    assert started(all_client.post(SYNC_MEMBERS, headers=auth)) == run_id
+    assert finished(all_client, run_id, auth)["status"] == "Succeeded"
+    assert finished(all_client, import_id, auth)["status"] == "Succeeded"
     # Once it ended, a sync is a new run.
-    next_id = started(dfs_client.post(SYNC_MEMBERS, headers=auth))
+    next_id = started(all_client.post(SYNC_MEMBERS, headers=auth))
     assert next_id not in (run_id, import_id)
-    assert finished(dfs_client, next_id, auth)["status"] == "Succeeded"
+    assert finished(all_client, next_id, auth)["status"] == "Succeeded"
 
 
-def test_the_status_of_an_unknown_or_foreign_run_is_404(dfs_client: TestClient) -> None:
-    additiv = identity_auth(dfs_client)
-    run_id = started(dfs_client.post(SYNC_MEMBERS, headers=additiv))
-    finished(dfs_client, run_id, additiv)
-    error(dfs_client.get(status_path(run_id), headers=bluebank(dfs_client)), 404, "NotFound")
-    error(dfs_client.get(status_path(UNKNOWN), headers=additiv), 404, "NotFound")
-    error(dfs_client.get(status_path("not-a-uuid"), headers=additiv), 400, "BadRequest")
+def test_the_status_of_an_unknown_or_foreign_run_is_404(all_client: TestClient) -> None:
+    additiv = identity_auth(all_client)
+    run_id = started(all_client.post(SYNC_MEMBERS, headers=additiv))
+    finished(all_client, run_id, additiv)
+    error(all_client.get(status_path(run_id), headers=bluebank(all_client)), 404, "NotFound")
+    error(all_client.get(status_path(UNKNOWN), headers=additiv), 404, "NotFound")
+    error(all_client.get(status_path("not-a-uuid"), headers=additiv), 400, "BadRequest")
 
 
-def test_runs_need_wmember_and_their_status_rmember(dfs_client: TestClient) -> None:
-    roles_app = app_auth(dfs_client, ROLE_APP)
+def test_runs_need_wmember_and_their_status_rmember(all_client: TestClient) -> None:
+    roles_app = app_auth(all_client, ROLE_APP)
     for path in (SYNC_MEMBERS, IMPORT_MEMBERS):
-        assert "WMember" in error(dfs_client.post(path, headers=roles_app), 403, "Forbidden")
-    run_id = started(dfs_client.post(SYNC_MEMBERS, headers=identity_auth(dfs_client)))
-    response = dfs_client.get(status_path(run_id), headers=roles_app)
+        assert "WMember" in error(all_client.post(path, headers=roles_app), 403, "Forbidden")
+    run_id = started(all_client.post(SYNC_MEMBERS, headers=identity_auth(all_client)))
+    response = all_client.get(status_path(run_id), headers=roles_app)
     assert "RMember" in error(response, 403, "Forbidden")
-    finished(dfs_client, run_id, app_auth(dfs_client, MEMBER_APP))
+    finished(all_client, run_id, app_auth(all_client, MEMBER_APP))
 
 
 # POST /v1.0/identities/import-members
 
 
-def test_the_import_creates_the_members_of_identities_without_one(dfs_client: TestClient) -> None:
-    auth = bluebank(dfs_client)
+def test_the_import_creates_the_members_of_identities_without_one(all_client: TestClient) -> None:
+    auth = bluebank(all_client)
     # Before the import, the identity's details (kept in its member) are not there to show.
     for path in (
         f"/v1.0/identities/{BLUEBANK_SERVICE}",
         f"/v1.0/identities/{BLUEBANK_SERVICE}/hierarchy",
     ):
         assert "no member yet" in error(
-            dfs_client.get(path, headers=auth), 422, "UnprocessableEntity"
+            all_client.get(path, headers=auth), 422, "UnprocessableEntity"
         )
-    run_id = started(dfs_client.post(IMPORT_MEMBERS, headers=auth))
-    status = finished(dfs_client, run_id, auth)
+    run_id = started(all_client.post(IMPORT_MEMBERS, headers=auth))
+    status = finished(all_client, run_id, auth)
     assert status["operation"] == "ImportMembers"
     assert status["status"] == "Succeeded"
     counts = [status[key] for key in ("totalCount", "processedCount", "createdCount")]
     assert counts == [1, 1, 1]
     assert (status["updatedCount"], status["failedCount"], status["errors"]) == (0, 0, [])
     # The service identity has its member now: a sync finds it, and keeps it.
-    synced = dfs_client.post(sync_path(BLUEBANK_SERVICE), json={}, headers=auth).json()
+    synced = all_client.post(sync_path(BLUEBANK_SERVICE), json={}, headers=auth).json()
     assert synced["AuditContextId"] == 1002
-    assert member(dfs_client, synced["MemberId"], auth)["FirstName"] == "svc-bluebank-sync"
-    details = dfs_client.get(f"/v1.0/identities/{BLUEBANK_SERVICE}", headers=auth)
+    assert member(all_client, synced["MemberId"], auth)["FirstName"] == "svc-bluebank-sync"
+    details = all_client.get(f"/v1.0/identities/{BLUEBANK_SERVICE}", headers=auth)
     assert details.json()["MemberId"] == synced["MemberId"]
     # Nothing is left to import.
-    again = finished(dfs_client, started(dfs_client.post(IMPORT_MEMBERS, headers=auth)), auth)
+    again = finished(all_client, started(all_client.post(IMPORT_MEMBERS, headers=auth)), auth)
     assert (again["status"], again["totalCount"], again["createdCount"]) == ("Succeeded", 0, 0)
 
 
 def test_an_import_where_every_identity_has_a_member_creates_nothing(
-    dfs_client: TestClient,
+    all_client: TestClient,
 ) -> None:
-    auth = app_auth(dfs_client, MEMBER_APP)
-    status = finished(dfs_client, started(dfs_client.post(IMPORT_MEMBERS, headers=auth)), auth)
+    auth = app_auth(all_client, MEMBER_APP)
+    status = finished(all_client, started(all_client.post(IMPORT_MEMBERS, headers=auth)), auth)
     assert status["status"] == "Succeeded"
     assert [status[key] for key in ("totalCount", "processedCount", "failedCount")] == [0, 0, 0]
     # The members of the tenant are untouched (Bill Doe's, for one).
-    assert member(dfs_client, 16, auth)["IdentityId"] == BILL_DOE
-    assert dfs_client.post(sync_path(JACK_DANIELS), json={}, headers=auth).json() == {
+    assert member(all_client, 16, auth)["IdentityId"] == BILL_DOE
+    assert all_client.post(sync_path(JACK_DANIELS), json={}, headers=auth).json() == {
         "IdentityId": JACK_DANIELS,
         "MemberId": 55,
         "AuditContextId": 1001,
@@ -386,12 +368,12 @@ def test_an_import_where_every_identity_has_a_member_creates_nothing(
 
 
 def test_a_run_whose_runner_is_gone_fails_and_blocks_nothing(
-    dfs_client: TestClient, database_url: str
+    all_client: TestClient, database_url: str
 ) -> None:
     # A run left Running by a server that was killed: its heartbeat stopped 10 minutes ago.
-    auth = identity_auth(dfs_client)
-    lost = started(dfs_client.post(SYNC_MEMBERS, headers=auth))
-    finished(dfs_client, lost, auth)
+    auth = identity_auth(all_client)
+    lost = started(all_client.post(SYNC_MEMBERS, headers=auth))
+    finished(all_client, lost, auth)
     engine = sa.create_engine(database_url)
     try:
         with engine.begin() as connection:
@@ -408,10 +390,10 @@ def test_a_run_whose_runner_is_gone_fails_and_blocks_nothing(
     finally:
         engine.dispose()
 
-    status = dfs_client.get(status_path(lost), headers=auth).json()
+    status = all_client.get(status_path(lost), headers=auth).json()
     assert status["status"] == "Failed"
     assert "stopped without finishing" in status["errors"][-1]["message"]
     # A new run starts instead of answering the lost one's id, and ends.
-    run_id = started(dfs_client.post(SYNC_MEMBERS, headers=auth))
+    run_id = started(all_client.post(SYNC_MEMBERS, headers=auth))
     assert run_id != lost
-    assert finished(dfs_client, run_id, auth)["status"] == "Succeeded"
+    assert finished(all_client, run_id, auth)["status"] == "Succeeded"

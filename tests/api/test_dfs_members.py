@@ -8,21 +8,13 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.support.dfs import MEMBER_APP, ROLE_APP, app_auth, identity_auth
+from tests.support.dfs import ADMIN_MEMBER_DATA, MEMBER_APP, ROLE_APP, app_auth, identity_auth
 from tests.support.dfs import envelope_error as error
 
 ADMIN_MEMBER = {
     "MemberId": 1,
     "IdentityId": "01000000-0000-0000-0000-000000000000",
-    "FirstName": "Admin",
-    "LastName": "Admin",
-    "SalutationId": 2,
-    "Email": "admin@additiv.com",
-    "Description": "Admin account description",
-    "Phone": "41|522672742",
-    "Fax": "41|522672742",
-    "Mobile": "41|797353960",
-    "ExternalId": "EX001245",
+    **ADMIN_MEMBER_DATA,
     "BankBranch": {"Id": 1, "Name": "<root><en>Branch 1a</en><de>Filiale 1a</de></root>"},
     "AssignedContactsCount": 2,
     "HasProfilePicture": True,
@@ -61,15 +53,15 @@ def ids(found: dict[str, Any]) -> list[int]:
 # getMember
 
 
-def test_a_member_with_every_field(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    response = dfs_client.get("/v1.0/members/1", headers=admin)
+def test_a_member_with_every_field(all_client: TestClient, admin: dict[str, str]) -> None:
+    response = all_client.get("/v1.0/members/1", headers=admin)
     assert response.status_code == 200
     assert response.json() == ADMIN_MEMBER
-    assert dfs_client.get("/v1.0/members/6", headers=admin).json() == TEAM_LEADER_MEMBER
+    assert all_client.get("/v1.0/members/6", headers=admin).json() == TEAM_LEADER_MEMBER
 
 
-def test_fields_not_set_are_null(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    assert dfs_client.get("/v1.0/members/21", headers=admin).json() == {
+def test_fields_not_set_are_null(all_client: TestClient, admin: dict[str, str]) -> None:
+    assert all_client.get("/v1.0/members/21", headers=admin).json() == {
         "MemberId": 21,
         "IdentityId": "2d7f1c3e-8a4b-4c6d-9e0f-1a2b3c4d5e02",
         "FirstName": "Paul",
@@ -88,9 +80,9 @@ def test_fields_not_set_are_null(dfs_client: TestClient, admin: dict[str, str]) 
 
 
 def test_the_branch_name_is_as_stored_in_any_language(
-    dfs_client: TestClient, admin: dict[str, str]
+    all_client: TestClient, admin: dict[str, str]
 ) -> None:
-    response = dfs_client.get("/v1.0/members/16", headers={**admin, "Accept-Language": "de"})
+    response = all_client.get("/v1.0/members/16", headers={**admin, "Accept-Language": "de"})
     assert response.headers["content-language"] == "de"
     assert response.json()["BankBranch"] == {
         "Id": 3,
@@ -99,32 +91,32 @@ def test_the_branch_name_is_as_stored_in_any_language(
 
 
 def test_unknown_and_other_tenants_members_are_404(
-    dfs_client: TestClient, admin: dict[str, str], bluebank: dict[str, str]
+    all_client: TestClient, admin: dict[str, str], bluebank: dict[str, str]
 ) -> None:
-    error(dfs_client.get("/v1.0/members/999", headers=admin), 404, "NotFound")
-    error(dfs_client.get("/v1.0/members/101", headers=admin), 404, "NotFound")
-    error(dfs_client.get("/v1.0/members/1", headers=bluebank), 404, "NotFound")
-    assert dfs_client.get("/v1.0/members/101", headers=bluebank).json()["LastName"] == "Blau"
+    error(all_client.get("/v1.0/members/999", headers=admin), 404, "NotFound")
+    error(all_client.get("/v1.0/members/101", headers=admin), 404, "NotFound")
+    error(all_client.get("/v1.0/members/1", headers=bluebank), 404, "NotFound")
+    assert all_client.get("/v1.0/members/101", headers=bluebank).json()["LastName"] == "Blau"
 
 
-def test_a_member_id_out_of_range_is_400(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_a_member_id_out_of_range_is_400(all_client: TestClient, admin: dict[str, str]) -> None:
     for member_id in ("0", "2147483648", "99999999999999999999"):
-        error(dfs_client.get(f"/v1.0/members/{member_id}", headers=admin), 400, "BadRequest")
+        error(all_client.get(f"/v1.0/members/{member_id}", headers=admin), 400, "BadRequest")
 
 
-def test_reading_a_member_needs_rmember(dfs_client: TestClient) -> None:
-    member_app = app_auth(dfs_client, MEMBER_APP)
-    assert dfs_client.get("/v1.0/members/1", headers=member_app).json() == ADMIN_MEMBER
-    refused = dfs_client.get("/v1.0/members/1", headers=app_auth(dfs_client, ROLE_APP))
+def test_reading_a_member_needs_rmember(all_client: TestClient) -> None:
+    member_app = app_auth(all_client, MEMBER_APP)
+    assert all_client.get("/v1.0/members/1", headers=member_app).json() == ADMIN_MEMBER
+    refused = all_client.get("/v1.0/members/1", headers=app_auth(all_client, ROLE_APP))
     assert "RMember" in error(refused, 403, "Forbidden")
 
 
 # searchMembers
 
 
-def test_the_vendors_sample_search(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_the_vendors_sample_search(all_client: TestClient, admin: dict[str, str]) -> None:
     found = search(
-        dfs_client,
+        all_client,
         admin,
         MemberIds=[1, 6, 16],
         SearchTerm="adm",
@@ -143,9 +135,9 @@ def test_the_vendors_sample_search(dfs_client: TestClient, admin: dict[str, str]
 
 
 def test_no_criteria_is_every_member_of_the_tenant_by_last_name(
-    dfs_client: TestClient, admin: dict[str, str], bluebank: dict[str, str]
+    all_client: TestClient, admin: dict[str, str], bluebank: dict[str, str]
 ) -> None:
-    found = search(dfs_client, admin)
+    found = search(all_client, admin)
     assert ids(found) == BY_LAST_NAME
     assert (found["Page"], found["PageSize"], found["PageCount"], found["TotalCount"]) == (
         1,
@@ -154,13 +146,13 @@ def test_no_criteria_is_every_member_of_the_tenant_by_last_name(
         7,
     )
     # The technical identity of Bluebank has no member.
-    assert ids(search(dfs_client, bluebank)) == [101]
+    assert ids(search(all_client, bluebank)) == [101]
     nulls = {"MemberIds": None, "SearchTerm": None, "SortBy": None, "Page": 0, "PageSize": 0}
-    assert search(dfs_client, admin, **nulls) == found
+    assert search(all_client, admin, **nulls) == found
 
 
-def test_pages(dfs_client: TestClient, admin: dict[str, str]) -> None:
-    pages = [search(dfs_client, admin, PageSize=3, Page=page) for page in (1, 2, 3, 4)]
+def test_pages(all_client: TestClient, admin: dict[str, str]) -> None:
+    pages = [search(all_client, admin, PageSize=3, Page=page) for page in (1, 2, 3, 4)]
     assert [ids(page) for page in pages] == [BY_LAST_NAME[:3], BY_LAST_NAME[3:6], [56], []]
     for number, page in enumerate(pages, start=1):
         assert (page["Page"], page["PageSize"], page["PageCount"], page["TotalCount"]) == (
@@ -169,8 +161,8 @@ def test_pages(dfs_client: TestClient, admin: dict[str, str]) -> None:
             3,
             7,
         )
-    assert ids(search(dfs_client, admin, PageSize=3)) == BY_LAST_NAME[:3]
-    assert search(dfs_client, admin, PageSize=100, Page=2147483647)["Results"] == []
+    assert ids(search(all_client, admin, PageSize=3)) == BY_LAST_NAME[:3]
+    assert search(all_client, admin, PageSize=100, Page=2147483647)["Results"] == []
 
 
 @pytest.mark.parametrize(
@@ -184,11 +176,11 @@ def test_pages(dfs_client: TestClient, admin: dict[str, str]) -> None:
     ],
 )
 def test_sorting(
-    dfs_client: TestClient, admin: dict[str, str], sort_by: str, ascending: list[int]
+    all_client: TestClient, admin: dict[str, str], sort_by: str, ascending: list[int]
 ) -> None:
-    assert ids(search(dfs_client, admin, SortBy=sort_by)) == ascending
-    assert ids(search(dfs_client, admin, SortBy=sort_by, SortOrder="Ascending")) == ascending
-    descending = ids(search(dfs_client, admin, SortBy=sort_by, SortOrder="Descending"))
+    assert ids(search(all_client, admin, SortBy=sort_by)) == ascending
+    assert ids(search(all_client, admin, SortBy=sort_by, SortOrder="Ascending")) == ascending
+    descending = ids(search(all_client, admin, SortBy=sort_by, SortOrder="Descending"))
     if sort_by == "ExternalId":
         # Members without the value come last in either order.
         assert descending == [56, 55, 1, 20, 16, 6, 21]
@@ -212,34 +204,34 @@ def test_sorting(
     ],
 )
 def test_the_search_term_matches_names_email_and_external_id(
-    dfs_client: TestClient, admin: dict[str, str], term: str, expected: list[int]
+    all_client: TestClient, admin: dict[str, str], term: str, expected: list[int]
 ) -> None:
-    found = search(dfs_client, admin, SearchTerm=term)
+    found = search(all_client, admin, SearchTerm=term)
     assert ids(found) == expected
     assert found["TotalCount"] == len(expected)
 
 
-def test_a_nul_in_the_search_term_is_400(dfs_client: TestClient, admin: dict[str, str]) -> None:
+def test_a_nul_in_the_search_term_is_400(all_client: TestClient, admin: dict[str, str]) -> None:
     # No stored text can hold it (PostgreSQL refuses it): a term with one is malformed.
-    response = dfs_client.post(
+    response = all_client.post(
         "/v1.0/members/search", json={"SearchTerm": "a\u0000"}, headers=admin
     )
     assert "NUL" in error(response, 400, "BadRequest")
 
 
 def test_member_ids_keep_those_members_of_the_tenant(
-    dfs_client: TestClient, admin: dict[str, str]
+    all_client: TestClient, admin: dict[str, str]
 ) -> None:
-    assert ids(search(dfs_client, admin, MemberIds=[56, 1, 999, 101, 1])) == [1, 56]
-    nothing = search(dfs_client, admin, MemberIds=[])
+    assert ids(search(all_client, admin, MemberIds=[56, 1, 999, 101, 1])) == [1, 56]
+    nothing = search(all_client, admin, MemberIds=[])
     assert nothing == {"Results": [], "Page": 1, "PageSize": 10, "PageCount": 0, "TotalCount": 0}
-    assert ids(search(dfs_client, admin, MemberIds=[6, 16], SearchTerm="bill")) == [16]
+    assert ids(search(all_client, admin, MemberIds=[6, 16], SearchTerm="bill")) == [16]
 
 
 def test_criteria_bind_without_regard_to_case(
-    dfs_client: TestClient, admin: dict[str, str]
+    all_client: TestClient, admin: dict[str, str]
 ) -> None:
-    found = search(dfs_client, admin, searchTerm="adm", sortOrder="Descending", pagesize=1)
+    found = search(all_client, admin, searchTerm="adm", sortOrder="Descending", pagesize=1)
     assert ids(found) == [6]
     assert (found["PageCount"], found["TotalCount"]) == (2, 2)
 
@@ -260,19 +252,19 @@ def test_criteria_bind_without_regard_to_case(
     ],
 )
 def test_invalid_criteria_are_400(
-    dfs_client: TestClient, admin: dict[str, str], criteria: dict[str, Any]
+    all_client: TestClient, admin: dict[str, str], criteria: dict[str, Any]
 ) -> None:
-    response = dfs_client.post("/v1.0/members/search", json=criteria, headers=admin)
+    response = all_client.post("/v1.0/members/search", json=criteria, headers=admin)
     error(response, 400, "BadRequest")
 
 
-def test_searching_members_needs_rmember(dfs_client: TestClient) -> None:
-    member_app = app_auth(dfs_client, MEMBER_APP)
-    assert ids(search(dfs_client, member_app, SearchTerm="morgan")) == [56]
-    refused = dfs_client.post(
-        "/v1.0/members/search", json={}, headers=app_auth(dfs_client, ROLE_APP)
+def test_searching_members_needs_rmember(all_client: TestClient) -> None:
+    member_app = app_auth(all_client, MEMBER_APP)
+    assert ids(search(all_client, member_app, SearchTerm="morgan")) == [56]
+    refused = all_client.post(
+        "/v1.0/members/search", json={}, headers=app_auth(all_client, ROLE_APP)
     )
     assert "RMember" in error(refused, 403, "Forbidden")
-    team_leader = identity_auth(dfs_client, user="teamleader1")
-    refused = dfs_client.post("/v1.0/members/search", json={}, headers=team_leader)
+    team_leader = identity_auth(all_client, user="teamleader1")
+    refused = all_client.post("/v1.0/members/search", json={}, headers=team_leader)
     error(refused, 403, "Forbidden")

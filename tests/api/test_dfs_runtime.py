@@ -22,22 +22,22 @@ def envelope(response) -> dict:
     return body
 
 
-def test_every_api_keeps_its_paths_beside_an_api_at_the_root(dfs_client: TestClient) -> None:
-    apis = {api["name"]: api for api in dfs_client.get("/_specserve/apis").json()}
+def test_every_api_keeps_its_paths_beside_an_api_at_the_root(all_client: TestClient) -> None:
+    apis = {api["name"]: api for api in all_client.get("/_specserve/apis").json()}
     assert apis["dfs"]["basePath"] == "/"
     assert apis["dfs"]["preview"] is False
-    assert dfs_client.get("/webapi/api/v3/x/Admin/Users").json()["title"] == "Unauthorized"
-    assert dfs_client.get("/ids/.well-known/openid-configuration").status_code == 200
+    assert all_client.get("/webapi/api/v3/x/Admin/Users").json()["title"] == "Unauthorized"
+    assert all_client.get("/ids/.well-known/openid-configuration").status_code == 200
 
 
-def test_dfs_errors_are_envelopes(dfs_client: TestClient) -> None:
-    unauthorized = dfs_client.get("/v1.0/access-policies")
+def test_dfs_errors_are_envelopes(all_client: TestClient) -> None:
+    unauthorized = all_client.get("/v1.0/access-policies")
     assert unauthorized.status_code == 401
     assert envelope(unauthorized)["Code"] == "Unauthorized"
-    not_allowed = dfs_client.delete("/v2.0/roles", headers=identity_auth(dfs_client))
+    not_allowed = all_client.delete("/v2.0/roles", headers=identity_auth(all_client))
     assert not_allowed.status_code == 405
     assert envelope(not_allowed)["Code"] == "MethodNotAllowed"
-    bad = dfs_client.get("/v1.0/identities/not-a-uuid", headers=identity_auth(dfs_client))
+    bad = all_client.get("/v1.0/identities/not-a-uuid", headers=identity_auth(all_client))
     assert bad.status_code == 400
     assert envelope(bad)["Code"] == "BadRequest"
 
@@ -46,17 +46,17 @@ def test_dfs_errors_are_envelopes(dfs_client: TestClient) -> None:
     ("header", "language"), [("de-CH,de;q=0.9", "de"), ("es", "en"), (None, "en")]
 )
 def test_content_language_says_the_language_chosen(
-    dfs_client: TestClient, header: str | None, language: str
+    all_client: TestClient, header: str | None, language: str
 ) -> None:
     headers = {"Accept-Language": header} if header else {}
-    response = dfs_client.get("/v1.0/access-policies", headers=headers)
+    response = all_client.get("/v1.0/access-policies", headers=headers)
     assert response.headers["content-language"] == language
 
 
-def test_an_app_without_the_operations_policy_is_403(dfs_client: TestClient) -> None:
+def test_an_app_without_the_operations_policy_is_403(all_client: TestClient) -> None:
     # The role app holds RRole and WRole; searching members needs RMember.
-    response = dfs_client.post(
-        "/v1.0/members/search", json={}, headers=app_auth(dfs_client, ROLE_APP)
+    response = all_client.post(
+        "/v1.0/members/search", json={}, headers=app_auth(all_client, ROLE_APP)
     )
     assert response.status_code == 403
     assert "RMember" in envelope(response)["Message"]
@@ -91,7 +91,7 @@ ERROR_KINDS = [
 
 @pytest.mark.parametrize(("method", "path", "body", "headers", "status", "code"), ERROR_KINDS)
 def test_every_kind_of_error_is_an_envelope(  # noqa: PLR0917 (pytest parameters)
-    dfs_client: TestClient,
+    all_client: TestClient,
     method: str,
     path: str,
     body: bytes | None,
@@ -99,10 +99,10 @@ def test_every_kind_of_error_is_an_envelope(  # noqa: PLR0917 (pytest parameters
     status: int,
     code: str,
 ) -> None:
-    sent = identity_auth(dfs_client) if headers is None else headers
+    sent = identity_auth(all_client) if headers is None else headers
     if body is not None:
         sent = {**sent, "Content-Type": "application/json"}
-    response = dfs_client.request(method, path, content=body, headers=sent)
+    response = all_client.request(method, path, content=body, headers=sent)
     assert response.status_code == status, response.text
     answered = envelope(response)
     assert answered["Code"] == code
@@ -110,15 +110,15 @@ def test_every_kind_of_error_is_an_envelope(  # noqa: PLR0917 (pytest parameters
 
 
 def test_a_crash_is_a_500_envelope_and_its_correlation_id_is_in_the_log(
-    dfs_client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    all_client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(CatalogRepository, "list_access_policies", explode)
-    auth = identity_auth(dfs_client)
+    auth = identity_auth(all_client)
     with caplog.at_level(logging.INFO, logger="specserve.access"):
-        response = dfs_client.get("/v1.0/access-policies", headers=auth)
+        response = all_client.get("/v1.0/access-policies", headers=auth)
     assert response.status_code == 500
     body = envelope(response)
     assert body["Code"] == "InternalServerError"

@@ -81,12 +81,12 @@ def shape_mismatches(sample: Any, answer: Any, path: str = "$") -> list[str]:
 
 @pytest.mark.parametrize("sample", load_samples())
 def test_seed_sample_is_answered_as_documented(
-    dfs_client: TestClient, admin: dict[str, str], sample: dict[str, Any]
+    all_client: TestClient, admin: dict[str, str], sample: dict[str, Any]
 ) -> None:
     # Tenant Additiv's administrator holds every access policy, so one caller serves all
     # operations; the samples are of that tenant.
     body = {"json": sample["request"]} if "request" in sample else {}
-    response = dfs_client.request(
+    response = all_client.request(
         sample["method"], sample["path"], params=sample.get("query"), headers=admin, **body
     )
     refused = sample.get("refused")

@@ -468,19 +468,19 @@ def error_answer(response: Response, status: int, value: Id) -> tuple[str, str, 
 )
 def test_other_tenants_id_is_answered_as_absent_and_changes_nothing(
     case: Case,
-    dfs_client: TestClient,
+    all_client: TestClient,
     admin: dict[str, str],
     bluebank: dict[str, str],
     database: Database,
 ) -> None:
-    setup = Setup(dfs_client, admin, bluebank, database)
+    setup = Setup(all_client, admin, bluebank, database)
     foreign = case.foreign(setup) if callable(case.foreign) else case.foreign
     headers = admin if case.caller == "admin" else bluebank
     before = database.snapshot()
 
-    to_foreign = case.request(dfs_client, headers, foreign)
+    to_foreign = case.request(all_client, headers, foreign)
     after_foreign = database.snapshot()
-    to_absent = case.request(dfs_client, headers, case.absent)
+    to_absent = case.request(all_client, headers, case.absent)
     after_absent = database.snapshot()
 
     # What was written first: rows changed by another tenant are the worse leak, and the

@@ -104,17 +104,17 @@ def test_a_dfs_app_token_carries_its_tenant(client: TestClient) -> None:
 
 
 def test_a_user_name_in_two_tenants_reveals_nothing_to_a_wrong_password(
-    dfs_client: TestClient, bluebank: dict[str, str]
+    all_client: TestClient, bluebank: dict[str, str]
 ) -> None:
     second_bdou = {"FirstName": "Bea", "LastName": "Dou", "IdentityRoleId": 51}
     second_bdou |= {"Username": "bdou", "Password": "Another-Password-2"}
-    response = dfs_client.post("/v1.2/identities", json=second_bdou, headers=bluebank)
+    response = all_client.post("/v1.2/identities", json=second_bdou, headers=bluebank)
     assert response.status_code == 200, response.text
 
-    wrong = sign_in(dfs_client, username="bdou", password="not-a-password")
-    unknown = sign_in(dfs_client, username="nobody-at-all", password="not-a-password")
+    wrong = sign_in(all_client, username="bdou", password="not-a-password")
+    unknown = sign_in(all_client, username="nobody-at-all", password="not-a-password")
     assert (wrong.status_code, wrong.json()) == (unknown.status_code, unknown.json())
     # Each password names its own identity, so no tenant need be named.
-    bill = claims_of(sign_in(dfs_client, username="bdou", password="superseretPassword.123"))
-    bea = claims_of(sign_in(dfs_client, username="bdou", password="Another-Password-2"))
+    bill = claims_of(sign_in(all_client, username="bdou", password="superseretPassword.123"))
+    bea = claims_of(sign_in(all_client, username="bdou", password="Another-Password-2"))
     assert (bill["tenant_key"], bea["tenant_key"]) == ("Additiv", "Bluebank")

@@ -17,8 +17,8 @@ USERS = f"/webapi/api/v3/{PRIMEDOCS_DATASOURCE}/Admin/Users"
 
 
 class TestDocs:
-    def test_index_lists_every_api_and_its_mode(self, dfs_client: TestClient) -> None:
-        client = dfs_client
+    def test_index_lists_every_api_and_its_mode(self, all_client: TestClient) -> None:
+        client = all_client
         apis = client.get("/_specserve/apis").json()
         assert {(api["name"], api["basePath"], api["mode"]) for api in apis} == {
             ("primedocs", "/webapi", "real"),
@@ -40,9 +40,9 @@ class TestDocs:
         ],
     )
     def test_each_spec_as_json_and_yaml(
-        self, dfs_client: TestClient, api: str, spec_file: str
+        self, all_client: TestClient, api: str, spec_file: str
     ) -> None:
-        client = dfs_client
+        client = all_client
         on_disk = yaml.safe_load((PROJECT_ROOT / "specs" / spec_file).read_text())
         assert client.get(f"/_specserve/docs/{api}/openapi.json").json() == on_disk
         served_yaml = client.get(f"/_specserve/docs/{api}/openapi.yaml")

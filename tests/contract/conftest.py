@@ -22,8 +22,8 @@ def served_schema(app: Any, api: str, *, also_accepted: str | None = None) -> An
 
 
 @pytest.fixture
-def accesscontrol_schema(dfs_app: Any) -> Any:
-    return served_schema(dfs_app, "accesscontrol")
+def accesscontrol_schema(all_app: Any) -> Any:
+    return served_schema(all_app, "accesscontrol")
 
 
 @pytest.fixture
@@ -40,8 +40,8 @@ def ids_schema(app: Any) -> Any:
 
 
 @pytest.fixture
-def dfs_schema(dfs_app: Any) -> Any:
+def dfs_schema(all_app: Any) -> Any:
     # DFS answers 422 UnprocessableEntity, as its spec documents per operation, to schema-valid
     # requests that a business rule refuses (an id in the body that names nothing, a role in
     # use); schema-valid data may rightly get it. 400 stays a failure for schema-valid data.
-    return served_schema(dfs_app, "dfs", also_accepted="422")
+    return served_schema(all_app, "dfs", also_accepted="422")

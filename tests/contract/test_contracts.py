@@ -49,9 +49,9 @@ def test_identity_server_keeps_its_contract(case: Any, app: Any) -> None:
 
 @dfs.parametrize()
 @HYPOTHESIS
-def test_dfs_keeps_its_contract(case: Any, dfs_app: Any) -> None:
-    record_case(case, dfs_app)
-    case.call_and_validate(headers=dfs_auth(dfs_app))
+def test_dfs_keeps_its_contract(case: Any, all_app: Any) -> None:
+    record_case(case, all_app)
+    case.call_and_validate(headers=dfs_auth(all_app))
 
 
 class KeyInHeader:
@@ -74,9 +74,9 @@ class KeyInQuery(KeyInHeader):
 @GLOBAL_AUTH_STORAGE.apply(KeyInHeader, retry_on=[])
 @HYPOTHESIS
 def test_access_control_keeps_its_contract_with_the_key_in_its_header(
-    case: Any, dfs_app: Any
+    case: Any, all_app: Any
 ) -> None:
-    record_case(case, dfs_app, f"{case.meta.generation.mode}/header")
+    record_case(case, all_app, f"{case.meta.generation.mode}/header")
     case.call_and_validate()
 
 
@@ -84,7 +84,7 @@ def test_access_control_keeps_its_contract_with_the_key_in_its_header(
 @GLOBAL_AUTH_STORAGE.apply(KeyInQuery, retry_on=[])
 @HYPOTHESIS
 def test_access_control_keeps_its_contract_with_the_key_in_the_query(
-    case: Any, dfs_app: Any
+    case: Any, all_app: Any
 ) -> None:
-    record_case(case, dfs_app, f"{case.meta.generation.mode}/query")
+    record_case(case, all_app, f"{case.meta.generation.mode}/query")
     case.call_and_validate()

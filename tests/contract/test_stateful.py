@@ -19,6 +19,7 @@ import pytest
 import schemathesis.specs.openapi.stateful as schemathesis_stateful
 from hypothesis import HealthCheck, settings
 
+from store.dfs.member_sync import RUNNER_THREAD_PREFIX
 from tests.support.accesscontrol import DEMO_KEY
 from tests.support.contract_runs import dfs_auth, record_case
 
@@ -53,7 +54,7 @@ CREATES = {"POST /v1.2/identities", "POST /v2.0/roles", "POST /v1.0/participants
 
 def test_dfs_flows_follow_the_links(  # noqa: PLR0917 (pytest fixtures)
     dfs_schema: Any,
-    dfs_app: Any,
+    all_app: Any,
     backend: str,
     database_url: str,
     request: pytest.FixtureRequest,
@@ -67,7 +68,7 @@ def test_dfs_flows_follow_the_links(  # noqa: PLR0917 (pytest fixtures)
     )
     databases = request.getfixturevalue(f"{backend}_databases")
     followed = run_flows(
-        dfs_schema, dfs_app, dfs_auth(dfs_app), lambda: databases.restore(database_url)
+        dfs_schema, all_app, dfs_auth(all_app), lambda: databases.restore(database_url)
     )
     led = {flow.split(" -> ")[0] for flow in followed}
     missing = SOURCES_THAT_MUST_LEAD - led
@@ -76,7 +77,7 @@ def test_dfs_flows_follow_the_links(  # noqa: PLR0917 (pytest fixtures)
 
 def test_access_control_flows_follow_the_links(
     accesscontrol_schema: Any,
-    dfs_app: Any,
+    all_app: Any,
     backend: str,
     database_url: str,
     request: pytest.FixtureRequest,
@@ -84,7 +85,7 @@ def test_access_control_flows_follow_the_links(
     databases = request.getfixturevalue(f"{backend}_databases")
     followed = run_flows(
         accesscontrol_schema,
-        dfs_app,
+        all_app,
         {"x-api-key": DEMO_KEY},
         lambda: databases.restore(database_url),
         examples=50,  # ten operations, three flows: fewer scenarios reach them all
@@ -144,5 +145,5 @@ def _wait_for_member_runs() -> None:
     # Bulk member runs go on in threads after their request; the data must not change under
     # the restore.
     for thread in threading.enumerate():
-        if thread.name.startswith("dfs-member-operation-"):
+        if thread.name.startswith(RUNNER_THREAD_PREFIX):
             thread.join(timeout=30)

@@ -6,6 +6,18 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+# The seeded member data of Admin Admin (user additiv), as the samples show it.
+ADMIN_MEMBER_DATA = {
+    "FirstName": "Admin",
+    "LastName": "Admin",
+    "SalutationId": 2,
+    "Email": "admin@additiv.com",
+    "Description": "Admin account description",
+    "Phone": "41|522672742",
+    "Fax": "41|522672742",
+    "Mobile": "41|797353960",
+    "ExternalId": "EX001245",
+}
 BACK_OFFICE = {"client_id": "dfs.backoffice", "client_secret": "DfsBackOffice_Secret_789"}
 ADMIN = "01000000-0000-0000-0000-000000000000"
 TEAM_LEADER = "06000000-0000-0000-0000-000000000000"
