@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from store.accesscontrol.keys import ApiKeysRepository
 from store.accesscontrol.models import AcAccessGroup, AcIdentity, AcMembership, ApiKey
+from store.ansysid.seed import load_ansysid
 from store.dfs.seed import load_dfs
 from store.identity.models import ApiScope, Client, ClientClaim, ClientScope
 from store.identity.secrets import hash_secret
@@ -34,6 +35,9 @@ def seed(engine: Engine, folder: Path, *, secret_rounds: int = 12) -> list[str]:
         "primedocs.yaml": _load_primedocs,
         "dfs.yaml": lambda session, data: load_dfs(session, data, secret_rounds=secret_rounds),
         "accesscontrol.yaml": _load_accesscontrol,
+        "ansysid.yaml": lambda session, data: load_ansysid(
+            session, data, secret_rounds=secret_rounds
+        ),
     }
     loaded = []
     with Session(engine) as session, session.begin():

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.accesscontrol.keys import ApiKeysRepository
 from store.accesscontrol.repository import AccessControlRepository
+from store.ansysid.repository import AnsysIdRepository
 from store.dfs.audit import AuditRepository
 from store.dfs.catalog import CatalogRepository
 from store.dfs.identities import IdentitiesRepository
@@ -30,6 +31,7 @@ class UnitOfWork:
     primedocs: PrimedocsRepository
     accesscontrol: AccessControlRepository
     api_keys: ApiKeysRepository
+    ansysid: AnsysIdRepository
     identity: IdentityRepository
     dfs: DfsRepository
     dfs_identities: IdentitiesRepository
@@ -48,6 +50,7 @@ class UnitOfWork:
         self.primedocs = PrimedocsRepository(self._session)
         self.accesscontrol = AccessControlRepository(self._session)
         self.api_keys = ApiKeysRepository(self._session)
+        self.ansysid = AnsysIdRepository(self._session)
         self.identity = IdentityRepository(self._session)
         self.dfs = DfsRepository(self._session)
         self.dfs_identities = IdentitiesRepository(self._session)

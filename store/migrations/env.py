@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import store.accesscontrol.models
+import store.ansysid.models
 import store.dfs.models
 import store.identity.models
 import store.primedocs.models  # noqa: F401  (registers the tables on Base.metadata)

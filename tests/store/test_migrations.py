@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 import store.accesscontrol.models
+import store.ansysid.models
 import store.identity.models
 import store.primedocs.models  # noqa: F401
 from store import Store

@@ -1,0 +1,49 @@
+"""The AnsysID store as the unit of work offers it: sign-in data for the B2C stand-in, and the
+API's repositories for one caller, whose rights every one of them checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from store.ansysid.access import Access, Caller
+from store.ansysid.accounts import AccountsRepository
+from store.ansysid.activities import ActivitiesRepository, ActivityLog
+from store.ansysid.groups import GroupsRepository
+from store.ansysid.signin import SignInRepository
+from store.ansysid.tokens import PersonalAccessTokensRepository
+from store.ansysid.users import UsersRepository
+
+
+@dataclass(frozen=True)
+class CallerRepositories:
+    access: Access
+    accounts: AccountsRepository
+    users: UsersRepository
+    groups: GroupsRepository
+    activities: ActivitiesRepository
+    tokens: PersonalAccessTokensRepository
+
+
+class AnsysIdRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.signin = SignInRepository(session)
+
+    def acting_as(self, caller: Caller) -> CallerRepositories:
+        access = Access(self._session, caller)
+        log = ActivityLog(self._session, caller)
+        return CallerRepositories(
+            access=access,
+            accounts=AccountsRepository(self._session, access, log),
+            users=UsersRepository(self._session, access, log),
+            groups=GroupsRepository(self._session, access, log),
+            activities=ActivitiesRepository(self._session, access),
+            tokens=PersonalAccessTokensRepository(self._session, access, log),
+        )
+
+    def database_answers(self) -> bool:
+        self._session.execute(text("SELECT 1"))
+        return True
