@@ -19,3 +19,7 @@ def json_ok(body: Any) -> JsonAnswer:
 def empty_ok() -> Response:
     """200 with no body, and so no Content-Type (Connexion would name the errors' one)."""
     return Response(status_code=200)
+
+
+def no_content() -> Response:
+    return Response(status_code=204)

@@ -6,6 +6,7 @@ and an entry here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -14,6 +15,13 @@ class ErrorStyle(Enum):
     PROBLEM_DETAILS = "problem-details"  # RFC 7807, as ASP.NET Core answers
     OAUTH = "oauth"  # RFC 6749 section 5.2
     DFS_ENVELOPE = "dfs-envelope"  # {Code, SubCode, Message, CorrelationId}
+    # RFC 6749, but the authorize endpoint's 400 is B2C's HTML error page (no redirect is safe).
+    B2C = "b2c"
+
+
+class TokenIssuer(Enum):
+    IDS = "ids"  # the IdentityServer stand-in (/ids)
+    B2C = "b2c"  # the Azure AD B2C stand-in
 
 
 @dataclass(frozen=True)
@@ -36,9 +44,19 @@ class ApiDefinition:
     preview: bool = False
     # Callers show an API key (`specserve keys`) instead of a bearer token.
     api_keys: bool = False
+    # Who issues the bearer tokens the API accepts.
+    issuer: TokenIssuer = TokenIssuer.IDS
+    # Infrastructure mounted only with one of these APIs (empty: always).
+    needed_by: tuple[str, ...] = ()
+    # An API at the root whose paths start with a variable segment: a regular expression.
+    path_pattern: str | None = None
+    # Where the real service serves its spec (JSON) and Swagger UI, served there too.
+    native_docs: tuple[str, str] | None = None
 
     def owns_path(self, path: str) -> bool:
         lowered = path.lower()
+        if self.path_pattern is not None:
+            return re.match(self.path_pattern, path, re.IGNORECASE) is not None
         if self.path_prefixes:
             return any(lowered.startswith(prefix.lower()) for prefix in self.path_prefixes)
         base = self.base_path.rstrip("/").lower()
@@ -87,7 +105,47 @@ ACCESS_CONTROL = ApiDefinition(
     api_keys=True,
 )
 
-ALL_APIS: tuple[ApiDefinition, ...] = (PRIMEDOCS, ACCESS_CONTROL, DFS, IDENTITY_SERVER)
+ANSYSID = ApiDefinition(
+    name="ansysid",
+    title="AnsysID API",
+    spec_file="ansysid.yaml",
+    base_path="/",
+    handler_package="handlers.ansysid",
+    error_style=ErrorStyle.PROBLEM_DETAILS,
+    # The application id of the AnsysID API in the B2C tenant (fixtures/seed/ansysid.yaml).
+    audience="f4a9bd2c-5e0b-4f8e-9a53-4a1c1c5d0a11",
+    issuer=TokenIssuer.B2C,
+    native_docs=("/swagger/AnsysId/swagger.json", "/swagger/index.html"),
+    path_prefixes=(
+        "/User",
+        "/Account",
+        "/Roles",
+        "/Activities",
+        "/PersonalAccessTokens",
+        "/health",
+    ),
+)
+
+B2C = ApiDefinition(
+    name="b2c",
+    title="Azure AD B2C emulation",
+    spec_file="b2c.yaml",
+    base_path="/",
+    handler_package="handlers.b2c",
+    error_style=ErrorStyle.B2C,
+    infrastructure=True,
+    needed_by=("ansysid",),
+    path_pattern=r"^/[^/]+/([^/]+/)?(oauth2/v2\.0/(authorize|token)|v2\.0/\.well-known/|discovery/v2\.0/keys)",
+)
+
+ALL_APIS: tuple[ApiDefinition, ...] = (
+    PRIMEDOCS,
+    ACCESS_CONTROL,
+    DFS,
+    ANSYSID,
+    IDENTITY_SERVER,
+    B2C,
+)
 
 # The APIs a user can choose with `--api` (infrastructure comes along by itself).
 API_NAMES: tuple[str, ...] = tuple(api.name for api in ALL_APIS if not api.infrastructure)
@@ -98,13 +156,22 @@ DEFAULT_API_NAMES: tuple[str, ...] = tuple(
 
 
 def chosen_apis(names: tuple[str, ...]) -> tuple[ApiDefinition, ...]:
-    return tuple(api for api in ALL_APIS if api.infrastructure or api.name in names)
+    return tuple(
+        api
+        for api in ALL_APIS
+        if api.name in names
+        or (api.infrastructure and (not api.needed_by or set(api.needed_by) & set(names)))
+    )
 
 
 def api_for_path(apis: tuple[ApiDefinition, ...], path: str) -> ApiDefinition | None:
     """The API a request path belongs to, the most specific base path first (and of the APIs
     at the root, the one whose path prefixes claim it)."""
-    for api in sorted(apis, key=lambda a: (len(a.base_path), bool(a.path_prefixes)), reverse=True):
+
+    def specificity(api: ApiDefinition) -> tuple[int, bool]:
+        return len(api.base_path), bool(api.path_prefixes or api.path_pattern)
+
+    for api in sorted(apis, key=specificity, reverse=True):
         if api.owns_path(path):
             return api
     return None

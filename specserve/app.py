@@ -22,14 +22,16 @@ from specserve.access_log import AccessLog
 from specserve.apis import chosen_apis
 from specserve.context import Services
 from specserve.contract import Contract
-from specserve.docs import PREFIX, docs_app
+from specserve.docs import PREFIX, docs_app, native_docs_paths
 from specserve.errors import handle_error
 from specserve.formats import register_formats, route_numbers_as_text
+from specserve.identity.b2c import B2cTokens
 from specserve.identity.errors import OAuthError
 from specserve.identity.tokens import token_service
 from specserve.localization import ContentLanguage
 from specserve.paths import CanonicalPaths, LiteralRoutesFirst
 from specserve.request_names import CaseInsensitiveNames
+from specserve.routing import ChainedRouting
 from specserve.settings import Settings
 from specserve.validation import VALIDATOR_MAP
 from store import DomainError, Store
@@ -55,9 +57,14 @@ class ContractResolver(Resolver):  # type: ignore[misc]
 
 
 # Connexion logs each validation failure at ERROR with the offending values (client secrets
-# among them) and warns on each request to an operation with several body media types; the
-# client gets both as a 400 or not at all, so in the server's log they are noise, or a leak.
-QUIETED_LOGGERS = ("connexion.validators", "connexion.operations.openapi3")
+# among them), warns on each request to an operation with several body media types, and logs
+# an ERROR for each form field a spec leaves undeclared (which the token endpoints accept and
+# ignore); the client gets these as a 400 or not at all, so in the log they are noise, or a leak.
+QUIETED_LOGGERS = (
+    "connexion.validators",
+    "connexion.operations.openapi3",
+    "connexion.decorators.parameter",
+)
 
 
 def create_app(settings: Settings | None = None) -> AccessLog:
@@ -76,11 +83,21 @@ def create_app(settings: Settings | None = None) -> AccessLog:
     apis = chosen_apis(settings.apis)
     contracts = {api.name: Contract.load(api, settings.specs_dir) for api in apis}
     services = Services(
-        settings=settings, store=store, tokens=tokens, apis=apis, contracts=contracts
+        settings=settings,
+        store=store,
+        tokens=tokens,
+        b2c=B2cTokens(
+            tokens,
+            public_url=settings.public_url,
+            lifetime_seconds=settings.token_lifetime_seconds,
+        ),
+        apis=apis,
+        contracts=contracts,
     )
     return AccessLog(
         _PathDispatch(
             docs=docs_app(contracts, "real"),
+            native_docs=native_docs_paths(contracts),
             api=ContentLanguage(
                 CanonicalPaths(_connexion_app(services), contracts=contracts), apis=apis
             ),
@@ -110,14 +127,16 @@ def _connexion_app(services: Services) -> AsyncApp:
     # specserve serves the docs itself (see docs.py). Requests are bound as ASP.NET binds
     # them once routed and authorized: as there, credentials are checked before the input.
     middlewares: list[Any] = [
-        m for m in ConnexionMiddleware.default_middlewares if m is not SwaggerUIMiddleware
+        ChainedRouting if m is RoutingMiddleware else m
+        for m in ConnexionMiddleware.default_middlewares
+        if m is not SwaggerUIMiddleware
     ]
     middlewares.insert(
         middlewares.index(SecurityMiddleware) + 1,
         functools.partial(CaseInsensitiveNames, operations=operations),
     )
     middlewares.insert(
-        middlewares.index(RoutingMiddleware) + 1,
+        middlewares.index(ChainedRouting) + 1,
         functools.partial(LiteralRoutesFirst, contracts=services.contracts),
     )
     app = AsyncApp(
@@ -145,15 +164,20 @@ def _connexion_app(services: Services) -> AsyncApp:
 
 
 class _PathDispatch:
-    """`/_specserve/...` goes to the docs, everything else to the APIs."""
+    """`/_specserve/...` and the real services' own docs paths go to the docs, everything else
+    to the APIs."""
 
-    def __init__(self, *, docs: ASGIApp, api: ASGIApp) -> None:
+    def __init__(self, *, docs: ASGIApp, native_docs: dict[str, str], api: ASGIApp) -> None:
         self.docs = docs
+        self.native_docs = native_docs
         self.api = api
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] == "http" and (path == PREFIX or path.startswith(PREFIX + "/")):
+        native = self.native_docs.get(path.rstrip("/").lower())
+        if scope["type"] == "http" and native is not None:
+            await self.docs({**scope, "path": native}, receive, send)
+        elif scope["type"] == "http" and (path == PREFIX or path.startswith(PREFIX + "/")):
             await self.docs(scope, receive, send)
         else:
             await self.api(scope, receive, send)

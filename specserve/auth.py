@@ -10,7 +10,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from specserve.apis import api_for_path
+from specserve.apis import TokenIssuer, api_for_path
 from specserve.context import services
 from store import Store
 
@@ -18,10 +18,13 @@ from store import Store
 def bearer_token_info(token: str, request: Any) -> dict[str, Any] | None:
     """Claims of a token of our issuer meant for the API being called; None means 401."""
     current = services()
-    api = api_for_path(current.apis, request.url.path)
+    api = api_for_path(current.apis, str(request.scope.get("path") or request.url.path))
     if api is None or api.audience is None:
         return None
-    claims = current.tokens.verify(token, audience=api.audience)
+    if api.issuer is TokenIssuer.B2C:
+        claims = current.b2c.verify_access_token(token, audience=api.audience)
+    else:
+        claims = current.tokens.verify(token, audience=api.audience)
     if claims is None or not isinstance(claims.get("scope", ""), str):
         return None
     return claims

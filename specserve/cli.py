@@ -8,6 +8,7 @@ import copy
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,19 +18,25 @@ import uvicorn.config
 import yaml
 
 from specserve import cli_access
-from specserve.apis import ALL_APIS, API_NAMES
+from specserve.apis import ALL_APIS, API_NAMES, TokenIssuer
 from specserve.app import StoreNotMigrated, prepare_database
 from specserve.contract import Contract
+from specserve.identity.b2c import POLICIES, B2cTokens, requested_scopes
 from specserve.identity.grants import identity_claims, issue_for_client
 from specserve.identity.keys import load_or_create_signing_key
 from specserve.identity.tokens import token_service
 from specserve.settings import Settings, SettingsError
+from specserve.tls import self_signed_certificate
 from store import Store, UnitOfWork
 from store.dfs.repository import SignedInIdentity, SignInRefused
 from store.migrate import drop_everything, upgrade
 from store.seed import seed
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+# `specserve token --api ansysid`: who signs in without --user, through which demo client.
+DEMO_ANSYS_ADMINISTRATOR = "ansys.admin@ansys.com"
+DEMO_B2C_CLIENT = "b5e3d1c0-7f6a-4b2e-9d8c-1a2b3c4d5e6f"
+ANSYSID_SCOPE = "https://ansysaccount.onmicrosoft.com/AnsysID/Authentication"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,6 +85,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, help="worker processes sharing one database (default 1)"
     )
+    serve.add_argument(
+        "--tls",
+        action="store_true",
+        help=(
+            "serve HTTPS with a self-signed certificate for localhost, made on first use in the "
+            "data folder (tls/localhost-cert.pem); MSAL accepts only https authorities"
+        ),
+    )
+    serve.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate")
+    serve.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     serve.set_defaults(run=_serve)
 
     token = commands.add_parser(
@@ -92,9 +109,15 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--port", type=int, help="the port the server runs on (names the issuer)")
     token.add_argument(
         "--user",
-        help="sign in as this demo identity (password grant; for dfs the default is additiv)",
+        help=(
+            "sign in as this demo identity (password grant; for dfs the default is additiv, "
+            f"for ansysid {DEMO_ANSYS_ADMINISTRATOR})"
+        ),
     )
     token.add_argument("--tenant", help="the tenant key to sign in to (default: the identity's)")
+    token.add_argument(
+        "--tls", action="store_true", help="the server runs with --tls (names the issuer)"
+    )
     token.set_defaults(run=_token)
 
     db = commands.add_parser("db", help="manage the database (DATABASE_URL)")
@@ -114,15 +137,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _with_port(settings: Settings, port: int | None) -> Settings:
-    if port is None:
+def _with_port(settings: Settings, port: int | None, *, tls: bool = False) -> Settings:
+    if port is None and not tls:
         return settings
-    public_url = os.environ.get("SPECSERVE_PUBLIC_URL", f"http://localhost:{port}")
+    port = settings.port if port is None else port
+    scheme = "https" if tls else "http"
+    public_url = os.environ.get("SPECSERVE_PUBLIC_URL", f"{scheme}://localhost:{port}")
     return settings.with_overrides(port=port, public_url=public_url)
 
 
+def _tls_files(args: argparse.Namespace, settings: Settings) -> tuple[Path, Path] | None:
+    """The certificate and key to serve HTTPS with: given, or made for localhost."""
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise CommandError("give --tls-cert and --tls-key together")
+    if args.tls_cert is not None:
+        return Path(args.tls_cert), Path(args.tls_key)
+    if args.tls:
+        return self_signed_certificate(settings.data_dir)
+    return None
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    settings = _with_port(settings, args.port).with_overrides(
+    tls = _tls_files(args, settings)
+    settings = _with_port(settings, args.port, tls=tls is not None).with_overrides(
         host=args.host,
         workers=args.workers,
         apis=tuple(args.api) if args.api else None,
@@ -135,9 +172,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     store.dispose()
     load_or_create_signing_key(settings.data_dir)
     os.environ.update(settings.to_env())
+    scheme = "https" if tls else "http"
     print(
-        f"specserve: serving on http://{settings.host}:{settings.port}/ "
-        f"(docs at http://{settings.host}:{settings.port}/_specserve/)",
+        f"specserve: serving on {scheme}://{settings.host}:{settings.port}/ "
+        f"(docs at {scheme}://{settings.host}:{settings.port}/_specserve/)"
+        + (f"; the certificate to trust: {tls[0]}" if tls else ""),
         file=sys.stderr,
     )
     uvicorn.run(
@@ -149,6 +188,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         access_log=False,
         log_level=settings.log_level,
         log_config=_log_config(settings.log_level),
+        ssl_certfile=None if tls is None else str(tls[0]),
+        ssl_keyfile=None if tls is None else str(tls[1]),
     )
     return 0
 
@@ -171,8 +212,11 @@ def _log_config(level: str) -> dict[str, Any]:
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> int:
-    settings = _with_port(settings, args.port)
+    settings = _with_port(settings, args.port, tls=args.tls)
     api = next(api for api in ALL_APIS if api.name == args.api)
+    if api.issuer is TokenIssuer.B2C:
+        print(_b2c_token(settings, args.user or DEMO_ANSYS_ADMINISTRATOR))
+        return 0
     seed_dir = settings.fixtures_dir / "seed"
     identity_seed = yaml.safe_load((seed_dir / "identity.yaml").read_text(encoding="utf-8"))
     # The scopes that open the API: those its spec names, else every scope of its audience.
@@ -224,6 +268,39 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
             )
     print(issued.access_token)
     return 0
+
+
+def _b2c_token(settings: Settings, email: str) -> str:
+    """An access token of the B2C stand-in for a demo user of fixtures/seed/ansysid.yaml,
+    signed in with its demo password (the password grant's token)."""
+    seed_file = settings.fixtures_dir / "seed" / "ansysid.yaml"
+    demo = yaml.safe_load(seed_file.read_text(encoding="utf-8"))
+    passwords = {user["email"].casefold(): user.get("password") for user in demo["users"]}
+    password = passwords.get(email.casefold())
+    if password is None:
+        raise CommandError(f"fixtures/seed/ansysid.yaml has no demo user '{email}'")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.effective_database_url)
+    prepare_database(store, settings)
+    b2c = B2cTokens(
+        token_service(settings),
+        public_url=settings.public_url,
+        lifetime_seconds=settings.token_lifetime_seconds,
+    )
+    with store.unit_of_work() as uow:
+        user = uow.ansysid.signin.authenticate_user(email, password)
+        if user is None:
+            raise CommandError(f"the demo user '{email}' cannot sign in: run `specserve db seed`")
+        granted = requested_scopes(ANSYSID_SCOPE, uow.ansysid.signin.resources())
+    token, _lifetime = b2c.user_access_token(
+        user=user,
+        client_id=DEMO_B2C_CLIENT,
+        granted=granted,
+        policy=POLICIES[0],
+        pat=None,
+        now=int(time.time()),
+    )
+    return token
 
 
 def _demo_identity(

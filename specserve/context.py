@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from specserve.apis import ApiDefinition
 from specserve.contract import Contract
+from specserve.identity.b2c import B2cTokens
 from specserve.identity.tokens import TokenService
 from specserve.settings import Settings
 from store import Store, UnitOfWork
@@ -21,6 +22,7 @@ class Services:
     settings: Settings
     store: Store
     tokens: TokenService
+    b2c: B2cTokens
     apis: tuple[ApiDefinition, ...]
     contracts: dict[str, Contract]
 

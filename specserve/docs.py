@@ -96,9 +96,33 @@ def docs_app(contracts: dict[str, Contract], mode: str) -> Starlette:
             media_type="application/problem+json",
         )
 
+    def native_routes(contract: Contract) -> list[Route]:
+        if contract.api.native_docs is None:
+            return []
+        spec_path, ui_path = contract.api.native_docs
+
+        async def native_json(request: Request) -> Response:
+            return Response(contract.as_json(), media_type="application/json")
+
+        async def native_ui(request: Request) -> Response:
+            return HTMLResponse(
+                _SWAGGER_PAGE.format(
+                    title=html.escape(contract.api.title),
+                    prefix=PREFIX,
+                    spec_url=json.dumps(spec_path),
+                )
+            )
+
+        async def to_ui(request: Request) -> Response:
+            return RedirectResponse(ui_path, status_code=301)
+
+        folder = ui_path.rsplit("/", 1)[0]
+        return [Route(spec_path, native_json), Route(ui_path, native_ui), Route(folder, to_ui)]
+
     return Starlette(
         exception_handlers={404: not_found},
         routes=[
+            *(route for contract in contracts.values() for route in native_routes(contract)),
             Route(f"{PREFIX}/", index),
             Route(PREFIX, index),
             Route(f"{PREFIX}/apis", api_list),
@@ -109,6 +133,18 @@ def docs_app(contracts: dict[str, Contract], mode: str) -> Starlette:
             Mount(f"{PREFIX}/swagger-ui", StaticFiles(directory=swagger_ui_path)),
         ],
     )
+
+
+def native_docs_paths(contracts: dict[str, Contract]) -> dict[str, str]:
+    """The paths where the real services serve their docs: lower case to as routed here (the
+    real, ASP.NET, services match them without regard to case)."""
+    paths: dict[str, str] = {}
+    for contract in contracts.values():
+        if contract.api.native_docs is not None:
+            spec_path, ui_path = contract.api.native_docs
+            for path in (spec_path, ui_path, ui_path.rsplit("/", 1)[0]):
+                paths[path.lower()] = path
+    return paths
 
 
 def _unknown_api(name: str, contracts: dict[str, Contract]) -> HTTPException:

@@ -6,6 +6,7 @@ endpoint's OAuth errors and anything unexpected all come here. No stack trace le
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 from dataclasses import dataclass
@@ -145,10 +146,17 @@ def _accepted_scopes(path: str) -> list[str]:
     return services().contracts[api.name].accepted_scopes()
 
 
-def render(api: ApiDefinition | None, error: ApiError) -> ConnexionResponse:
+def render(api: ApiDefinition | None, error: ApiError, path: str = "") -> ConnexionResponse:
     """The error as the API answers it (problem details when no API owns the path)."""
     headers = dict(error.headers)
-    if api is not None and api.error_style is ErrorStyle.OAUTH:
+    if (
+        api is not None
+        and api.error_style is ErrorStyle.B2C
+        and error.status == 400
+        and path.lower().endswith("/authorize")
+    ):
+        return _b2c_error_page(error)
+    if api is not None and api.error_style in (ErrorStyle.OAUTH, ErrorStyle.B2C):
         fallback = "server_error" if error.status >= 500 else "invalid_request"
         body: dict[str, Any] = {
             "error": error.oauth_error or _OAUTH_CODES.get(error.status, fallback),
@@ -178,6 +186,31 @@ def render(api: ApiDefinition | None, error: ApiError) -> ConnexionResponse:
     )
 
 
+def _b2c_error_page(error: ApiError) -> ConnexionResponse:
+    """B2C's answer when the authorize endpoint cannot redirect: an HTML page embedding a JSON
+    object whose `Detail` says why (clients read it with a regular expression, so it holds no
+    double quote)."""
+    settings = {
+        "Detail": error.detail.replace('"', "'"),
+        "CorrelationId": correlation_id.get(),
+        "Timestamp": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%SZ"),
+    }
+    # "</" could close the script element early; JSON reads "<\/" as "</".
+    embedded = json.dumps(settings).replace("</", "<\\/")
+    page = (
+        "<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+        f"<script>var GLOBALEX = {embedded};</script>"
+        "</body></html>"
+    )
+    return ConnexionResponse(
+        status_code=400,
+        mimetype="text/html",
+        content_type="text/html; charset=utf-8",
+        body=page.encode("utf-8"),
+        headers=dict(error.headers),
+    )
+
+
 def _problem_details(error: ApiError) -> dict[str, Any]:
     section = _RFC9110_SECTIONS.get(error.status)
     body: dict[str, Any] = {
@@ -203,5 +236,7 @@ def _phrase(status: int) -> str:
 
 async def handle_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     """Connexion's error handler for every exception type specserve registers."""
-    path = request.url.path
-    return render(_owning_api(path), describe(exc, path))
+    # The scope's path as routed: `request.url` parses it again as a URL, which drops control
+    # characters (a CR in a path segment) and so would change which API the path belongs to.
+    path = str(request.scope.get("path") or request.url.path)
+    return render(_owning_api(path), describe(exc, path), path)

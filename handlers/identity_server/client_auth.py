@@ -29,7 +29,7 @@ class ClientCredentials:
 
 
 def client_credentials(form: dict[str, Any], authorization: str | None) -> ClientCredentials:
-    basic = _basic(authorization)
+    basic = basic_credentials(authorization)
     in_form = form.get("client_id") is not None or form.get("client_secret") is not None
     if basic is not None and form.get("client_secret") is not None:
         raise OAuthError(
@@ -51,7 +51,7 @@ def client_credentials(form: dict[str, Any], authorization: str | None) -> Clien
     return ClientCredentials(str(form["client_id"]), str(form["client_secret"]), by_basic=False)
 
 
-def _basic(authorization: str | None) -> ClientCredentials | None:
+def basic_credentials(authorization: str | None) -> ClientCredentials | None:
     if not authorization or not authorization.lower().startswith("basic "):
         return None
     try:

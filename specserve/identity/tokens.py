@@ -56,25 +56,45 @@ class TokenService:
             "exp": issued_at + self.lifetime_seconds,
             "jti": uuid.uuid4().hex,
         }
-        token = jwt.encode(
-            payload,
-            self._key.private_key,
-            algorithm="RS256",
-            headers={"kid": self._key.kid, "typ": "at+jwt"},
-        )
+        token = self.sign(payload, typ="at+jwt")
         return IssuedToken(access_token=token, expires_in=self.lifetime_seconds, scope=scope)
 
     def verify(self, token: str, *, audience: str) -> dict[str, Any] | None:
         """The token's claims if it is ours, current and meant for `audience`; else None."""
+        return self.decode(token, issuer=self.issuer, audience=audience, required=("nbf",))
+
+    def sign(self, payload: dict[str, Any], *, typ: str = "JWT") -> str:
+        """Any token of the server's issuers, signed with its key."""
+        return jwt.encode(
+            payload,
+            self._key.private_key,
+            algorithm="RS256",
+            headers={"kid": self._key.kid, "typ": typ},
+        )
+
+    def decode(
+        self,
+        token: str,
+        *,
+        issuer: str,
+        audience: str,
+        required: tuple[str, ...] = (),
+        verify_expiry: bool = True,
+    ) -> dict[str, Any] | None:
+        """The claims of a token signed with the server's key, current, of `issuer` and meant
+        for `audience`; else None."""
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
                 self._public_key,
                 algorithms=["RS256"],
                 audience=audience,
-                issuer=self.issuer,
+                issuer=issuer,
                 leeway=CLOCK_SKEW_SECONDS,
-                options={"require": ["exp", "iat", "nbf", "iss", "aud", "sub"]},
+                options={
+                    "require": ["exp", "iat", "iss", "aud", "sub", *required],
+                    "verify_exp": verify_expiry,
+                },
             )
         except jwt.PyJWTError:
             return None

@@ -24,7 +24,9 @@ class TestDocs:
             ("primedocs", "/webapi", "real"),
             ("accesscontrol", "/api/v1/accesscontrol", "real"),
             ("dfs", "/", "real"),
+            ("ansysid", "/", "real"),
             ("ids", "/ids", "real"),
+            ("b2c", "/", "real"),
         }
         page = client.get("/_specserve/")
         assert page.status_code == 200
@@ -36,7 +38,9 @@ class TestDocs:
             ("primedocs", "primedocs-admin.yaml"),
             ("accesscontrol", "accesscontrol.yaml"),
             ("dfs", "dfs-admin.yaml"),
+            ("ansysid", "ansysid.yaml"),
             ("ids", "identity-server.yaml"),
+            ("b2c", "b2c.yaml"),
         ],
     )
     def test_each_spec_as_json_and_yaml(
@@ -48,6 +52,17 @@ class TestDocs:
         served_yaml = client.get(f"/_specserve/docs/{api}/openapi.yaml")
         assert served_yaml.headers["content-type"].startswith("application/yaml")
         assert yaml.safe_load(served_yaml.text) == on_disk
+
+    def test_ansysid_docs_where_the_real_service_has_them(self, all_client: TestClient) -> None:
+        on_disk = yaml.safe_load((PROJECT_ROOT / "specs" / "ansysid.yaml").read_text())
+        for path in ("/swagger/AnsysId/swagger.json", "/swagger/ansysid/swagger.json"):
+            assert all_client.get(path).json() == on_disk
+        page = all_client.get("/swagger/index.html")
+        assert page.status_code == 200
+        assert '"/swagger/AnsysId/swagger.json"' in page.text
+        redirect = all_client.get("/swagger", follow_redirects=False)
+        assert redirect.status_code == 301
+        assert redirect.headers["location"] == "/swagger/index.html"
 
     def test_swagger_ui_page_and_assets(self, client: TestClient) -> None:
         page = client.get("/_specserve/docs/primedocs/")

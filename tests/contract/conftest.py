@@ -40,6 +40,23 @@ def ids_schema(app: Any) -> Any:
 
 
 @pytest.fixture
+def ansysid_schema(ansysid_app: Any) -> Any:
+    schema = served_schema(ansysid_app, "ansysid")
+    # The spec says a query parameter an operation does not declare is ignored (as ASP.NET
+    # ignores it), so a request whose only fault is one is not invalid data.
+    schema.config.generation.update(allow_extra_parameters=False)
+    return schema
+
+
+@pytest.fixture
+def b2c_schema(ansysid_app: Any) -> Any:
+    # As at IdentityServer's token endpoint, RFC 6749 answers 400 to well-formed requests it
+    # refuses; and the authorize endpoint's answer to a client it does not know (which random
+    # data names) is its 400 error page, since no redirect is safe.
+    return served_schema(ansysid_app, "b2c", also_accepted="400")
+
+
+@pytest.fixture
 def dfs_schema(all_app: Any) -> Any:
     # DFS answers 422 UnprocessableEntity, as its spec documents per operation, to schema-valid
     # requests that a business rule refuses (an id in the body that names nothing, a role in

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.auths import GLOBAL_AUTH_STORAGE
 
 from tests.support.accesscontrol import DEMO_KEY
-from tests.support.contract_runs import api_token, dfs_auth, record_case
+from tests.support.contract_runs import ansysid_auth, api_token, dfs_auth, record_case
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.contract
@@ -31,6 +31,8 @@ primedocs = schemathesis.pytest.from_fixture("primedocs_schema")
 dfs = schemathesis.pytest.from_fixture("dfs_schema")
 ids = schemathesis.pytest.from_fixture("ids_schema")
 accesscontrol = schemathesis.pytest.from_fixture("accesscontrol_schema")
+ansysid = schemathesis.pytest.from_fixture("ansysid_schema")
+b2c = schemathesis.pytest.from_fixture("b2c_schema")
 
 
 @primedocs.parametrize()
@@ -52,6 +54,20 @@ def test_identity_server_keeps_its_contract(case: Any, app: Any) -> None:
 def test_dfs_keeps_its_contract(case: Any, all_app: Any) -> None:
     record_case(case, all_app)
     case.call_and_validate(headers=dfs_auth(all_app))
+
+
+@ansysid.parametrize()
+@HYPOTHESIS
+def test_ansysid_keeps_its_contract(case: Any, ansysid_app: Any) -> None:
+    record_case(case, ansysid_app)
+    case.call_and_validate(headers=ansysid_auth(ansysid_app))
+
+
+@b2c.parametrize()
+@HYPOTHESIS
+def test_b2c_sign_in_keeps_its_contract(case: Any, ansysid_app: Any) -> None:
+    record_case(case, ansysid_app)
+    case.call_and_validate()
 
 
 class KeyInHeader:

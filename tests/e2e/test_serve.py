@@ -26,7 +26,8 @@ def free_port() -> int:
 
 
 def run_server(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
-    """Yield the base URL of a running `specserve serve`; its output goes to `log`."""
+    """Yield the base URL of a running `specserve serve`; its output goes to `log`. With
+    `--tls`, the URL is https://localhost (the name its certificate is made for)."""
     port = free_port()
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -35,12 +36,14 @@ def run_server(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
             stdout=subprocess.DEVNULL,
             stderr=output,
         )
-    base = f"http://127.0.0.1:{port}"
+    base = f"https://localhost:{port}" if "--tls" in args else f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{base}/_specserve/apis", timeout=1).status_code == 200:
+                # Only whether it answers: the tests that use TLS check its certificate.
+                ready = httpx.get(f"{base}/_specserve/apis", timeout=1, verify=False)
+                if ready.status_code == 200:
                     break
             except httpx.TransportError:
                 pass

@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from tests.support.ansysid import ADMIN, user_auth
 from tests.support.dfs import identity_auth
 from tests.support.tokens import fetch_token
 
@@ -30,6 +31,16 @@ def api_token(app: Any) -> str:
     if id(app) not in _tokens:
         _tokens[id(app)] = fetch_token(TestClient(app))
     return _tokens[id(app)]
+
+
+_ansysid_tokens: dict[int, dict[str, str]] = {}
+
+
+def ansysid_auth(app: Any) -> dict[str, str]:
+    """The demo Ansys Administrator, one token per app: every operation is reached."""
+    if id(app) not in _ansysid_tokens:
+        _ansysid_tokens[id(app)] = user_auth(TestClient(app), ADMIN)
+    return _ansysid_tokens[id(app)]
 
 
 _dfs_tokens: dict[int, dict[str, str]] = {}

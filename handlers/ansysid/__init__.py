@@ -1,0 +1,1 @@
+"""The AnsysID API (specs/ansysid.yaml)."""
