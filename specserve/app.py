@@ -33,6 +33,7 @@ from specserve.paths import CanonicalPaths, LiteralRoutesFirst
 from specserve.request_names import CaseInsensitiveNames
 from specserve.routing import ChainedRouting
 from specserve.settings import Settings
+from specserve.spec_checks import check_specs_once
 from specserve.validation import VALIDATOR_MAP
 from store import DomainError, Store
 from store.migrate import is_current, upgrade
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> AccessLog:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     register_formats()
     route_numbers_as_text()
+    check_specs_once()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.effective_database_url, pool_size=max(5, settings.workers * 2))
     prepare_database(store, settings)
