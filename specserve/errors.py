@@ -195,8 +195,11 @@ def _b2c_error_page(error: ApiError) -> ConnexionResponse:
         "CorrelationId": correlation_id.get(),
         "Timestamp": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%SZ"),
     }
-    # "</" could close the script element early; JSON reads "<\/" as "</".
-    embedded = json.dumps(settings).replace("</", "<\\/")
+    # Inside a script element "<" could end it early or open a comment: JSON reads "\u003c"
+    # as "<" (and the same for ">" and "&"), so a JSON reader sees the same text.
+    embedded = (
+        json.dumps(settings).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
     page = (
         "<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
         f"<script>var GLOBALEX = {embedded};</script>"

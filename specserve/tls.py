@@ -12,11 +12,24 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 CERT_FILE = "localhost-cert.pem"
 KEY_FILE = "localhost-key.pem"
 LIFETIME = datetime.timedelta(days=825)  # the longest browsers accept
+
+
+_KEY_USAGE = x509.KeyUsage(
+    digital_signature=True,
+    key_encipherment=True,
+    key_cert_sign=True,
+    content_commitment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    crl_sign=False,
+    encipher_only=False,
+    decipher_only=False,
+)
 
 
 def self_signed_certificate(data_dir: Path) -> tuple[Path, Path]:
@@ -43,7 +56,21 @@ def self_signed_certificate(data_dir: Path) -> tuple[Path, Path]:
             ),
             critical=False,
         )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        # Clients trust it as its own root, so it is a CA; the name constraints keep it from
+        # vouching for any name but this machine's, should its key ever leak.
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.NameConstraints(
+                permitted_subtrees=[
+                    x509.DNSName("localhost"),
+                    x509.IPAddress(ipaddress.ip_network("127.0.0.1/32")),
+                ],
+                excluded_subtrees=None,
+            ),
+            critical=True,
+        )
+        .add_extension(_KEY_USAGE, critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .sign(key, hashes.SHA256())
     )
     key_pem = key.private_bytes(
@@ -51,7 +78,9 @@ def self_signed_certificate(data_dir: Path) -> tuple[Path, Path]:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    key_path.write_bytes(key_pem)
-    os.chmod(key_path, 0o600)
+    # Made unreadable to others from the start, not after it is written.
+    descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key_pem)
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.accesscontrol.keys import ApiKeysRepository
@@ -77,20 +78,32 @@ class UnitOfWork:
                 return
             try:
                 self._session.commit()
-            except IntegrityError as error:
+            except (IntegrityError, OperationalError) as error:
                 self._session.rollback()
-                raise Conflict(_CLASH) from error
+                refusal = _database_refusal(error)
+                if refusal is None:
+                    raise
+                raise refusal from error
         finally:
             self._session.close()
 
 
+logger = logging.getLogger("specserve.store")
+
 _CLASH = "The change clashes with stored data and was not saved."
+_RACE = "The change met a concurrent change and was not saved: send it again."
+# PostgreSQL's deadlock_detected and serialization_failure: the database chose this
+# transaction to give way to another one.
+_CONCURRENCY_STATES = {"40P01", "40001"}
 
 
 def _database_refusal(error: BaseException) -> DomainError | None:
     """The typed error for a value or change the database refuses; None for anything else."""
     if isinstance(error, IntegrityError):
         return Conflict(_CLASH)
+    if isinstance(error, OperationalError):
+        state = getattr(error.orig, "sqlstate", None)
+        return Conflict(_RACE) if state in _CONCURRENCY_STATES else None
     if isinstance(error, (DataError, UnicodeEncodeError)):
         return Invalid("A value of the request cannot be stored (NUL, out of range).")
     return None
@@ -106,6 +119,16 @@ class Store:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._session_factory)
+
+    def database_answers(self) -> bool:
+        """Whether the database answers a query now (for health checks); a failure is logged."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except SQLAlchemyError as error:
+            logger.warning("the database does not answer: %s", error)
+            return False
+        return True
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -38,7 +38,12 @@ def moment(value: str | None, name: str) -> datetime.datetime | None:
         raise Invalid(f"'{value}' is not a date-time (RFC 3339).", field=name) from error
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.UTC)
-    return parsed.astimezone(datetime.UTC)
+    try:
+        return parsed.astimezone(datetime.UTC)
+    except OverflowError:
+        # Past year 9999 or before year 1 in UTC: as a bound, the end or the start of time.
+        edge = datetime.datetime.max if parsed.year == datetime.MAXYEAR else datetime.datetime.min
+        return edge.replace(tzinfo=datetime.UTC)
 
 
 def optional_uuid(value: str | None) -> uuid.UUID | None:

@@ -67,7 +67,7 @@ def _client(uow: UnitOfWork, body: dict[str, Any]) -> AppRecord:
     (in the form or by HTTP Basic)."""
     basic = basic_credentials(request.headers.get("authorization"))
     client_id = body.get("client_id") or (basic.client_id if basic else None)
-    secret = body.get("client_secret") if body.get("client_secret") is not None else None
+    secret = body.get("client_secret")
     if basic is not None:
         if body.get("client_secret") is not None or client_id != basic.client_id:
             raise OAuthError(

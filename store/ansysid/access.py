@@ -106,22 +106,27 @@ class Access:
         owner = self.session.get(AidGroupOwner, (group_id, self.caller.id))
         return owner is not None
 
-    def visible_account(self, account_id: uuid.UUID, *, lock: bool = False) -> AidAccount:
-        """The account, if the caller may view it; else 404, whether it exists or not."""
+    def visible_account(self, account_id: uuid.UUID, *, for_change: bool = False) -> AidAccount:
+        """The account, if the caller may view it; else 404, whether it exists or not. A change
+        locks the account's row first: every write to an account and its users, groups and
+        members goes one at a time, so that none is lost and two never deadlock."""
         query = select(AidAccount).where(AidAccount.id == account_id)
-        row = self.session.scalar(query.with_for_update(read=True) if lock else query)
+        row = self.session.scalar(query.with_for_update() if for_change else query)
         if row is None or not self.can_view(account_id):
             raise NotFound(f"No account with id {account_id}.")
         return row
 
     def editable_account(self, account_id: uuid.UUID) -> AidAccount:
-        row = self.visible_account(account_id, lock=True)
+        row = self.visible_account(account_id, for_change=True)
+        self.require_edit(account_id)
+        return row
+
+    def require_edit(self, account_id: uuid.UUID) -> None:
         if not self.can_edit(account_id):
             raise Forbidden(
                 "Changing this account needs the Ansys Administrator role, or the Ansys Support "
                 "Coordinator or Customer Administrator role in the account."
             )
-        return row
 
     def require_administrator(self, what: str) -> None:
         if not self.caller.is_unbound_administrator:

@@ -128,7 +128,7 @@ class AccountsRepository:
         return rows.to_account(row)
 
     def delete(self, account_id: uuid.UUID) -> None:
-        row = self._access.visible_account(account_id, lock=True)
+        row = self._access.visible_account(account_id, for_change=True)
         self._access.require_administrator("delete accounts")
         self._session.delete(row)
         self._session.flush()
@@ -248,14 +248,14 @@ class AccountsRepository:
             if reason:
                 result.error.append(Refusal(user_id, reason))
                 continue
-            self._remove(account_id, user_id)
+            self.remove_from_account(account_id, user_id)
             result.success.append(user_id)
         return result
 
     def grant_role(
         self, account_id: uuid.UUID, user_id: uuid.UUID, role_id: uuid.UUID
     ) -> AccountUserRecord:
-        self._access.visible_account(account_id, lock=True)
+        self._access.visible_account(account_id, for_change=True)
         role = rows.assignable_role(self._session, role_id)
         membership = rows.account_user(self._session, account_id, user_id)
         self._require_grantor(role, account_id)
@@ -266,7 +266,7 @@ class AccountsRepository:
     def revoke_role(
         self, account_id: uuid.UUID, user_id: uuid.UUID, role_id: uuid.UUID
     ) -> AccountUserRecord:
-        self._access.visible_account(account_id, lock=True)
+        self._access.visible_account(account_id, for_change=True)
         role = rows.assignable_role(self._session, role_id)
         membership = rows.account_user(self._session, account_id, user_id)
         self._require_grantor(role, account_id)
@@ -362,7 +362,7 @@ class AccountsRepository:
             if reason:
                 result.error.append(Refusal(email, reason))
                 continue
-            self._remove(account_id, user_id)
+            self.remove_from_account(account_id, user_id)
             result.removed.append(EmailEntry(email, user_id))
 
     def _why_not_removable(self, account_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
@@ -373,11 +373,19 @@ class AccountsRepository:
                 return f"Only a grantor of the role {role.name} may remove its holder."
         return None
 
-    def _remove(self, account_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    def remove_from_account(self, account_id: uuid.UUID, user_id: uuid.UUID) -> None:
         """The user leaves the account; each thing that goes with it is an activity too."""
         held = rows.roles_of(self._session, account_id, user_id)
         places = rows.group_places(self._session, account_id, user_id)
-        rows.remove_account_user(self._session, account_id, user_id)
+        revoked = rows.remove_account_user(self._session, account_id, user_id)
+        for token_id in revoked:
+            self._log.record(
+                "PersonalAccessTokenRevoked",
+                target_type="PersonalAccessToken",
+                target_id=token_id,
+                account_id=account_id,
+                user_id=user_id,
+            )
         for role in held:
             self._log_role("RoleRevoked", account_id, user_id, role)
         for group_id, as_owner in places:

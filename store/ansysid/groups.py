@@ -111,8 +111,7 @@ class GroupsRepository:
     def update(
         self, account_id: uuid.UUID, group_id: uuid.UUID, values: GroupValues
     ) -> GroupRecord:
-        self._access.editable_account(account_id)
-        row = self._group(account_id, group_id, lock=True)
+        row = self._changeable_group(account_id, group_id)
         changed: dict[str, str] = {}
         if values.name is not None and values.name != row.name:
             if values.name.casefold() != row.name_key:
@@ -135,8 +134,13 @@ class GroupsRepository:
         return self._record(row)
 
     def delete(self, account_id: uuid.UUID, group_id: uuid.UUID) -> None:
-        self._access.editable_account(account_id)
-        row = self._group(account_id, group_id, lock=True)
+        row = self._changeable_group(account_id, group_id)
+        # The groups it was a member of lose it as a member: each loss is recorded too.
+        parents = self._session.scalars(
+            select(AidGroupMember.group_id).where(AidGroupMember.member_group_id == group_id)
+        )
+        for parent_id in list(parents):
+            self._log_member("GroupMemberRemoved", account_id, parent_id, group_id)
         self._session.delete(row)
         self._session.flush()
         self._log.record(
@@ -232,7 +236,7 @@ class GroupsRepository:
         *,
         remove_others: bool,
     ) -> EmailChanges:
-        account = self._access.visible_account(account_id, lock=True)
+        account = self._access.visible_account(account_id, for_change=True)
         self._group(account_id, group_id, lock=True)
         editor = self._access.can_edit(account_id)
         if not editor and not self._access.owns_group(group_id):
@@ -371,8 +375,15 @@ class GroupsRepository:
             changed = self._add_owner(account.id, group_id, user.id) or changed
         return user, changed
 
+    def _changeable_group(self, account_id: uuid.UUID, group_id: uuid.UUID) -> AidGroup:
+        """A group its account's editors may change: an unknown one is 404 before a 403."""
+        self._access.visible_account(account_id, for_change=True)
+        group = self._group(account_id, group_id, lock=True)
+        self._access.require_edit(account_id)
+        return group
+
     def _editable_members(self, account_id: uuid.UUID, group_id: uuid.UUID) -> AidGroup:
-        self._access.visible_account(account_id, lock=True)
+        self._access.visible_account(account_id, for_change=True)
         group = self._group(account_id, group_id, lock=True)
         if not (self._access.can_edit(account_id) or self._access.owns_group(group_id)):
             raise _members_forbidden()

@@ -262,7 +262,7 @@ class AidAuthorizationCode(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("aid_users.id", ondelete="CASCADE"))
     pat_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     scope: Mapped[str] = mapped_column(String(2000))
-    nonce: Mapped[str | None] = mapped_column(String(500))
+    nonce: Mapped[str | None] = mapped_column(String(1000))
     code_challenge: Mapped[str | None] = mapped_column(String(200))
     code_challenge_method: Mapped[str | None] = mapped_column(String(10))
     policy: Mapped[str] = mapped_column(String(200))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from store.ansysid.access import Access, Caller
@@ -43,7 +42,3 @@ class AnsysIdRepository:
             activities=ActivitiesRepository(self._session, access),
             tokens=PersonalAccessTokensRepository(self._session, access, log),
         )
-
-    def database_answers(self) -> bool:
-        self._session.execute(text("SELECT 1"))
-        return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from store.ansysid.models import (
@@ -32,8 +32,9 @@ from store.ansysid.records import (
 from store.errors import Conflict, Invalid, NotFound
 from store.timestamps import as_utc, utc_now
 
-# What an e-mail address must look like: something, one @, a domain with a dot; no spaces.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# What an e-mail address must look like, as the spec's `format: email` takes it where a user
+# is made: something, one @, something; no spaces. (Imports check their entries the same way.)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
 def email_key(email: str) -> str:
@@ -178,9 +179,11 @@ def group_places(
     ]
 
 
-def remove_account_user(session: Session, account_id: uuid.UUID, user_id: uuid.UUID) -> None:
-    """The user leaves the account: its roles, its places in the account's groups (as member
-    and owner) and its tokens for the account go with it."""
+def remove_account_user(
+    session: Session, account_id: uuid.UUID, user_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The user leaves the account: its roles and its places in the account's groups (as
+    member and owner) go with it, and its tokens for the account are revoked (answered)."""
     groups = select(AidGroup.id).where(AidGroup.account_id == account_id)
     session.execute(
         delete(AidGroupMember).where(
@@ -197,17 +200,26 @@ def remove_account_user(session: Session, account_id: uuid.UUID, user_id: uuid.U
             AidUserRole.account_id == account_id, AidUserRole.user_id == user_id
         )
     )
-    session.execute(
-        delete(AidPersonalAccessToken).where(
-            AidPersonalAccessToken.account_id == account_id,
-            AidPersonalAccessToken.user_id == user_id,
+    tokens = list(
+        session.scalars(
+            select(AidPersonalAccessToken.id).where(
+                AidPersonalAccessToken.account_id == account_id,
+                AidPersonalAccessToken.user_id == user_id,
+                AidPersonalAccessToken.revoked_at.is_(None),
+            )
         )
+    )
+    session.execute(
+        update(AidPersonalAccessToken)
+        .where(AidPersonalAccessToken.id.in_(tokens))
+        .values(revoked_at=utc_now())
     )
     session.execute(
         delete(AidAccountUser).where(
             AidAccountUser.account_id == account_id, AidAccountUser.user_id == user_id
         )
     )
+    return tokens
 
 
 def to_role(row: AidRole) -> RoleRecord:

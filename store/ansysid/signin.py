@@ -194,7 +194,8 @@ class SignInRepository:
         self, code: str, *, client_id: str, redirect_uri: str | None, code_verifier: str | None
     ) -> CodeRequest:
         """The request a code was issued for; a code is good once, for its client, redirect URI
-        and PKCE challenge, within its lifetime."""
+        and PKCE challenge, within its lifetime. A refused attempt (another client, a wrong
+        verifier) leaves the code to its rightful holder: only a redemption uses it up."""
         row = self._session.scalar(
             select(AidAuthorizationCode)
             .where(AidAuthorizationCode.code_hash == _digest(code))
@@ -202,8 +203,6 @@ class SignInRepository:
         )
         if row is None or row.used_at is not None or as_utc(row.expires_at) <= utc_now():
             raise GrantRefused("The authorization code is invalid, used or expired.")
-        row.used_at = utc_now()
-        self._session.flush()
         if row.client_id != client_id:
             raise GrantRefused("The authorization code was issued to another client.")
         if redirect_uri is not None and redirect_uri != row.redirect_uri:
@@ -213,6 +212,8 @@ class SignInRepository:
                 raise GrantRefused("The code was issued with a PKCE challenge: send code_verifier.")
             if not _verifier_matches(code_verifier, row.code_challenge, row.code_challenge_method):
                 raise GrantRefused("The code_verifier does not match the code challenge.")
+        row.used_at = utc_now()
+        self._session.flush()
         return CodeRequest(
             client_id=row.client_id,
             redirect_uri=row.redirect_uri,

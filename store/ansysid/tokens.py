@@ -6,13 +6,13 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from store.ansysid.access import Access
 from store.ansysid.activities import ActivityLog
 from store.ansysid.models import AidPersonalAccessToken
-from store.errors import Invalid, NotFound
+from store.errors import Forbidden, Invalid, NotFound
 from store.timestamps import as_utc, utc_now
 
 MAX_LIFETIME = datetime.timedelta(days=365)
@@ -40,6 +40,7 @@ class PersonalAccessTokensRepository:
         self, *, name: str, account_id: uuid.UUID, scopes: list[str], lifetime: datetime.timedelta
     ) -> PatRecord:
         user_id = self._user_id()
+        self._refuse_if_made_from_a_pat("make personal access tokens")
         self._access.visible_account(account_id)
         now = utc_now()
         row = AidPersonalAccessToken(
@@ -57,15 +58,10 @@ class PersonalAccessTokensRepository:
         return _record(row)
 
     def all(self) -> list[PatRecord]:
-        user_id = self._user_id()
         found = self._session.scalars(
-            select(AidPersonalAccessToken)
-            .where(
-                AidPersonalAccessToken.user_id == user_id,
-                AidPersonalAccessToken.revoked_at.is_(None),
+            self._owned().order_by(
+                AidPersonalAccessToken.created_at.desc(), AidPersonalAccessToken.id.desc()
             )
-            # Newest first.
-            .order_by(AidPersonalAccessToken.created_at.desc(), AidPersonalAccessToken.id.desc())
         )
         return [_record(row) for row in found]
 
@@ -80,6 +76,8 @@ class PersonalAccessTokensRepository:
         lifetime: datetime.timedelta | None,
     ) -> PatRecord:
         row = self._own(token_id, lock=True)
+        if lifetime is not None:
+            self._refuse_if_made_from_a_pat("extend personal access tokens")
         changed: dict[str, str] = {}
         if name is not None and name != row.name:
             row.name = changed["name"] = name
@@ -102,12 +100,23 @@ class PersonalAccessTokensRepository:
             raise Invalid("Personal access tokens belong to users; an app has none.")
         return self._access.caller.id
 
-    def _own(self, token_id: uuid.UUID, *, lock: bool = False) -> AidPersonalAccessToken:
+    def _owned(self) -> Select[AidPersonalAccessToken]:
+        """The caller's tokens not revoked; for a token made from a PAT, only those of its
+        account (it reaches no other)."""
         query = select(AidPersonalAccessToken).where(
-            AidPersonalAccessToken.id == token_id,
             AidPersonalAccessToken.user_id == self._user_id(),
             AidPersonalAccessToken.revoked_at.is_(None),
         )
+        bound = self._access.caller.account_id
+        return query if bound is None else query.where(AidPersonalAccessToken.account_id == bound)
+
+    def _refuse_if_made_from_a_pat(self, what: str) -> None:
+        # Else a leaked PAT could make a successor that outlives its revocation.
+        if self._access.caller.account_id is not None:
+            raise Forbidden(f"A token made from a personal access token may not {what}.")
+
+    def _own(self, token_id: uuid.UUID, *, lock: bool = False) -> AidPersonalAccessToken:
+        query = self._owned().where(AidPersonalAccessToken.id == token_id)
         row = self._session.scalar(query.with_for_update() if lock else query)
         if row is None:
             raise NotFound(f"No personal access token with id {token_id}.")

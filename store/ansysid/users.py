@@ -12,7 +12,7 @@ from store.ansysid import rows
 from store.ansysid.access import Access
 from store.ansysid.accounts import AccountsRepository
 from store.ansysid.activities import ActivityLog
-from store.ansysid.models import AidAccount, AidAccountUser, AidUser
+from store.ansysid.models import AidAccount, AidAccountUser, AidGlobalRole, AidUser
 from store.ansysid.records import UserDetails, UserRecord
 from store.errors import Conflict, Forbidden, NotFound
 from store.timestamps import utc_now
@@ -81,10 +81,12 @@ class UsersRepository:
 
     def update(self, user_id: uuid.UUID, values: UserValues) -> UserRecord:
         row = self._visible(user_id, lock=True)
-        if not self._may_edit(user_id):
+        changes_email = values.email is not None and values.email.strip() != row.email
+        if not self._may_edit(row, changes_email=changes_email):
             raise Forbidden(
-                "A user's profile is changed by an Ansys Administrator, or an Ansys Support "
-                "Coordinator or Customer Administrator of one of the user's accounts."
+                "A user's e-mail is changed by an Ansys Administrator only; the names by an "
+                "Ansys Administrator, or by an editor of every account the user is in who may "
+                "grant every role the user holds there."
             )
         changed: dict[str, str] = {}
         if values.email is not None and values.email.strip() != row.email:
@@ -101,21 +103,25 @@ class UsersRepository:
         if changed:
             row.modified_at = utc_now()
             self._session.flush()
-            self._log.record(
-                "UserUpdated", target_type="User", target_id=row.id, user_id=row.id, details=changed
-            )
+            # Once in each of the user's accounts, so that every account's log shows it.
+            accounts: list[uuid.UUID | None] = [*self._accounts_of(user_id)] or [None]
+            for account_id in accounts:
+                self._log.record(
+                    "UserUpdated",
+                    target_type="User",
+                    target_id=row.id,
+                    account_id=account_id,
+                    user_id=row.id,
+                    details=changed,
+                )
         return rows.to_user(row)
 
     def delete(self, user_id: uuid.UUID) -> None:
         row = self._visible(user_id, lock=True)
         self._access.require_administrator("delete users")
-        accounts = list(
-            self._session.scalars(
-                select(AidAccountUser.account_id).where(AidAccountUser.user_id == user_id)
-            )
-        )
-        for account_id in accounts:
-            rows.remove_account_user(self._session, account_id, user_id)
+        accounts = AccountsRepository(self._session, self._access, self._log)
+        for account_id in self._accounts_of(user_id):
+            accounts.remove_from_account(account_id, user_id)
         self._session.delete(row)
         self._session.flush()
         self._log.record(
@@ -142,11 +148,31 @@ class UsersRepository:
             raise NotFound(f"No user with id {user_id}.")
         return row
 
-    def _may_edit(self, user_id: uuid.UUID) -> bool:
-        caller = self._access.caller
-        if caller.is_unbound_administrator:
+    def _may_edit(self, user: AidUser, *, changes_email: bool) -> bool:
+        """The e-mail is the user's sign-in name: only an Ansys Administrator changes it, and
+        the profile of a holder of a global role. Anyone else needs to be an editor of every
+        account the user is in, able to grant every role the user holds there: a Customer
+        Administrator cannot rename a Support Coordinator, or a user of another customer."""
+        if self._access.caller.is_unbound_administrator:
             return True
-        accounts = self._session.scalars(
-            select(AidAccountUser.account_id).where(AidAccountUser.user_id == user_id)
+        global_roles = self._session.scalar(
+            select(AidGlobalRole.role_id).where(AidGlobalRole.user_id == user.id)
         )
-        return any(self._access.can_edit(account_id) for account_id in accounts)
+        accounts = self._accounts_of(user.id)
+        if changes_email or global_roles is not None or not accounts:
+            return False
+        return all(
+            self._access.can_edit(account_id)
+            and all(
+                self._access.can_grant(role.name, account_id)
+                for role in rows.roles_of(self._session, account_id, user.id)
+            )
+            for account_id in accounts
+        )
+
+    def _accounts_of(self, user_id: uuid.UUID) -> list[uuid.UUID]:
+        return list(
+            self._session.scalars(
+                select(AidAccountUser.account_id).where(AidAccountUser.user_id == user_id)
+            )
+        )

@@ -1449,6 +1449,23 @@ def make_some_activities(client: TestClient) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "bound", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"], ids=["end", "start"]
+)
+def test_a_bound_past_the_end_or_start_of_time_in_utc_is_a_bound(
+    ansysid_client: TestClient, admin: Headers, bound: str
+) -> None:
+    """A date-time valid as written but past year 9999 or before year 1 in UTC bounds the
+    activities at the end or start of time (no 500)."""
+    for name in ("from", "to"):
+        listed = ansysid_client.get("/Activities", headers=admin, params={name: bound})
+        assert listed.status_code == 200, listed.text
+        report = ansysid_client.get(
+            "/Activities/Report", headers=admin, params={"accountId": str(CONTOSO), name: bound}
+        )
+        assert report.status_code == 200, report.text
+
+
 def test_filter_activities(ansysid_client: TestClient, admin: Headers) -> None:
     """Newest first; filtered by account, user, action (any case) and time; an account out of
     view is 404; `from` after `to` bounds nothing (schema-valid data, so not a 400)."""

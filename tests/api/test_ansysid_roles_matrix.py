@@ -35,6 +35,7 @@ from tests.support.ansysid import (
     USER_SCOPE,
     USERS,
     VIEWER,
+    password_grant,
     service_auth,
     user_auth,
 )
@@ -233,6 +234,14 @@ OPERATIONS: dict[str, Operation] = {
         lambda c, h: c.put(f"/User/{MIA}", headers=h, json={"lastName": "Changed"}),
         lambda c, a: c.get(f"/User/{MIA}", headers=a).json()["lastName"] == "Changed",
     ),
+    "rename a Customer Viewer": Operation(
+        lambda c, h: c.put(f"/User/{CARL}", headers=h, json={"lastName": "Changed"}),
+        lambda c, a: c.get(f"/User/{CARL}", headers=a).json()["lastName"] == "Changed",
+    ),
+    "change a user's e-mail": Operation(
+        lambda c, h: c.put(f"/User/{MIA}", headers=h, json={"email": "mia.m@contoso.com"}),
+        lambda c, a: c.get(f"/User/{MIA}", headers=a).json()["email"] == "mia.m@contoso.com",
+    ),
     "delete user": Operation(
         lambda c, h: c.delete(f"/User/{MIA}", headers=h),
         lambda c, a: c.get(f"/User/{MIA}", headers=a).status_code == 404,
@@ -267,6 +276,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "delete account":               (204, 403, 403, 403, 403, 403, 403, 404, 204),
     "create user":                  (200, 403, 403, 403, 403, 403, 403, 403, 200),
     "update user":                  (200, 403, 200, 200, 403, 403, 403, 404, 200),
+    "rename a Customer Viewer":     (200, 403, 200, 403, 403, 403, 403, 404, 200),
+    "change a user's e-mail":       (200, 403, 403, 403, 403, 403, 403, 404, 200),
     "delete user":                  (204, 403, 403, 403, 403, 403, 403, 404, 204),
     "read a Contoso user":          (200, 200, 200, 200, 200, 200, 200, 404, 200),
     "Fabrikam user's details":      (200, 200, 200, 404, 404, 404, 404, 200, 200),
@@ -306,6 +317,25 @@ def test_role_matrix(ansysid_client: TestClient, operation: str, caller: str, st
         assert spec.changed(ansysid_client, admin) is allowed
     made_a_change = allowed and spec.changed is not None
     assert (activity_count(ansysid_client, admin) > recorded) is made_a_change
+
+
+def test_a_customer_administrator_cannot_take_over_a_user_pulled_into_the_account(
+    ansysid_client: TestClient,
+) -> None:
+    """Importing anyone's e-mail makes them a user of the account; that must not make their
+    profile the importer's to change: an Ansys Administrator (a global role), a Customer
+    Administrator of another customer (an account the importer does not edit)."""
+    anna = caller_auth(ansysid_client, "customer_admin")
+    for email in (ADMIN, FABRIKAM_ADMIN):
+        imported = ansysid_client.put(
+            f"/Account/{CONTOSO}/Users?SuppressEmail=true", headers=anna, json=[{"email": email}]
+        )
+        assert imported.status_code == 200, imported.text
+        user = f"/User/{USERS[email]}"
+        problem(ansysid_client.put(user, headers=anna, json={"email": "anna.owns@it.com"}), 403)
+        problem(ansysid_client.put(user, headers=anna, json={"lastName": "Owned"}), 403)
+    # The Ansys Administrator still signs in with its own e-mail.
+    assert password_grant(ansysid_client, ADMIN)["access_token"]
 
 
 # Administrative and Support roles are never granted through the API
@@ -454,11 +484,18 @@ PAT_CALLS: dict[str, tuple[Callable[[TestClient, Headers], Response], int]] = {
         ),
         404,
     ),
+    # A leaked PAT must not make a successor that outlives its revocation.
     "a PAT for another account": (
         lambda c, h: c.post(
             "/PersonalAccessTokens", headers=h, json={"name": "x", "accountId": str(FABRIKAM)}
         ),
-        404,
+        403,
+    ),
+    "a PAT for its account": (
+        lambda c, h: c.post(
+            "/PersonalAccessTokens", headers=h, json={"name": "x", "accountId": str(CONTOSO)}
+        ),
+        403,
     ),
     "create a group in its account": (
         lambda c, h: c.post(
@@ -484,6 +521,30 @@ def test_a_pat_token_reaches_only_the_pats_account(
         assert response.status_code == 200, response.text
     else:
         problem(response, status)
+
+
+def test_a_pat_token_manages_only_the_pats_account_tokens_and_extends_none(
+    ansysid_client: TestClient,
+) -> None:
+    """With a PAT of Contoso, the owner's PAT of Fabrikam is not there (listed, read, changed or
+    revoked: 404), and the Contoso PAT itself can be renamed but not extended (403)."""
+    support = caller_auth(ansysid_client, "support")
+    contoso = create_pat(ansysid_client, support, CONTOSO)
+    fabrikam = create_pat(ansysid_client, support, FABRIKAM)
+    headers = pat_auth(ansysid_client, contoso["token"])
+    listed = ansysid_client.get("/PersonalAccessTokens", headers=headers).json()["tokens"]
+    assert [token["tokenId"] for token in listed] == [contoso["tokenId"]]
+    other = f"/PersonalAccessTokens/{fabrikam['tokenId']}"
+    problem(ansysid_client.get(other, headers=headers), 404)
+    problem(ansysid_client.put(other, headers=headers, json={"expiresInDays": 365}), 404)
+    problem(ansysid_client.delete(other, headers=headers), 404)
+    own = f"/PersonalAccessTokens/{contoso['tokenId']}"
+    problem(ansysid_client.put(own, headers=headers, json={"expiresInDays": 365}), 403)
+    renamed = ansysid_client.put(own, headers=headers, json={"name": "renamed"})
+    assert renamed.status_code == 200, renamed.text
+    # The owner, signed in without a PAT, still has both.
+    mine = ansysid_client.get("/PersonalAccessTokens", headers=support).json()["tokens"]
+    assert {token["tokenId"] for token in mine} == {contoso["tokenId"], fabrikam["tokenId"]}
 
 
 @pytest.mark.parametrize("owner", ["support", "admin"])

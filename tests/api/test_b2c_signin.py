@@ -898,6 +898,10 @@ def test_the_id_token_carries_the_nonce_and_the_client_as_audience(
         ansysid_client, pat_tokens(ansysid_client, pat)["id_token"], SYNC_TOOL_CLIENT
     )
     assert "nonce" not in without
+    # As long a nonce as the spec allows comes back whole, on either database.
+    longest = "n" * 1000
+    tokens = pat_tokens(ansysid_client, pat, nonce=longest)
+    assert verified(ansysid_client, tokens["id_token"], SYNC_TOOL_CLIENT)["nonce"] == longest
 
 
 def test_the_resource_scope_may_be_named_only_at_the_token_endpoint(
