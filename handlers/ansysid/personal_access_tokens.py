@@ -14,10 +14,6 @@ from handlers.ansysid.caller import acting_as
 from handlers.responses import JsonAnswer, json_ok, no_content
 from specserve.context import services
 
-RESOURCE_SCOPES = [
-    "https://ansysaccount.onmicrosoft.com/AnsysID/Authentication",
-    "https://ansysaccount.onmicrosoft.com/LicensingAsAService/LicensingAsAService",
-]
 DEFAULT_LIFETIME_DAYS = 30
 
 
@@ -26,7 +22,7 @@ def create_personal_access_token(token_info: dict[str, Any], body: dict[str, Any
         record = ansysid.tokens.create(
             name=body["name"],
             account_id=uuid.UUID(body["accountId"]),
-            scopes=body.get("scopes") or RESOURCE_SCOPES,
+            scopes=body.get("scopes"),
             lifetime=datetime.timedelta(days=body.get("expiresInDays", DEFAULT_LIFETIME_DAYS)),
         )
     token = services().b2c.personal_access_token(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from store.ansysid.access import Access
 from store.ansysid.activities import ActivityLog
-from store.ansysid.models import AidPersonalAccessToken
+from store.ansysid.models import AidPersonalAccessToken, AidResource
 from store.errors import Forbidden, Invalid, NotFound
 from store.timestamps import as_utc, utc_now
 
@@ -37,8 +37,15 @@ class PersonalAccessTokensRepository:
         self._log = log
 
     def create(
-        self, *, name: str, account_id: uuid.UUID, scopes: list[str], lifetime: datetime.timedelta
+        self,
+        *,
+        name: str,
+        account_id: uuid.UUID,
+        scopes: list[str] | None,
+        lifetime: datetime.timedelta,
     ) -> PatRecord:
+        """A PAT for the caller in the account; without `scopes`, every resource scope of the
+        tenant."""
         user_id = self._user_id()
         self._refuse_if_made_from_a_pat("make personal access tokens")
         self._access.visible_account(account_id)
@@ -48,7 +55,7 @@ class PersonalAccessTokensRepository:
             user_id=user_id,
             account_id=account_id,
             name=name,
-            scopes=" ".join(dict.fromkeys(scopes)),
+            scopes=" ".join(dict.fromkeys(scopes or self._every_resource_scope())),
             created_at=now,
             expires_at=now + _checked_lifetime(lifetime),
         )
@@ -99,6 +106,15 @@ class PersonalAccessTokensRepository:
         if not self._access.caller.is_user:
             raise Invalid("Personal access tokens belong to users; an app has none.")
         return self._access.caller.id
+
+    def _every_resource_scope(self) -> list[str]:
+        return [
+            f"{resource.app_id_uri}/{name}"
+            for resource in self._session.scalars(
+                select(AidResource).order_by(AidResource.app_id_uri)
+            )
+            for name in resource.scopes.split()
+        ]
 
     def _owned(self) -> Select[AidPersonalAccessToken]:
         """The caller's tokens not revoked; for a token made from a PAT, only those of its
