@@ -7,6 +7,8 @@ from typing import Any
 from starlette.responses import Response
 
 JSON = {"Content-Type": "application/json"}
+# Token answers are never cached (RFC 6749, section 5.1).
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 JsonAnswer = tuple[Any, int, dict[str, str]]

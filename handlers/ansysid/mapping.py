@@ -6,6 +6,7 @@ import datetime
 import uuid
 from typing import Any
 
+from handlers.timestamps import utc_text
 from store.ansysid.activities import ActivityRecord, ActivityReport
 from store.ansysid.groups import GROUP_TYPES
 from store.ansysid.records import (
@@ -22,10 +23,6 @@ from store.ansysid.records import (
 from store.ansysid.tokens import PatRecord
 from store.errors import Invalid
 from store.paging import Page
-
-
-def timestamp(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
 def moment(value: str | None, name: str) -> datetime.datetime | None:
@@ -62,8 +59,8 @@ def account(record: AccountRecord) -> dict[str, Any]:
     return {
         **account_summary(record),
         "description": record.description,
-        "createdDate": timestamp(record.created_at),
-        "modifiedDate": timestamp(record.modified_at),
+        "createdDate": utc_text(record.created_at),
+        "modifiedDate": utc_text(record.modified_at),
     }
 
 
@@ -73,8 +70,8 @@ def user(record: UserRecord) -> dict[str, Any]:
         "email": record.email,
         "firstName": record.first_name,
         "lastName": record.last_name,
-        "createdDate": timestamp(record.created_at),
-        "modifiedDate": timestamp(record.modified_at),
+        "createdDate": utc_text(record.created_at),
+        "modifiedDate": utc_text(record.modified_at),
     }
 
 
@@ -107,7 +104,7 @@ def account_user(record: AccountUserRecord) -> dict[str, Any]:
         "firstName": record.user.first_name,
         "lastName": record.user.last_name,
         "roles": [role_summary(held) for held in record.roles],
-        "addedDate": timestamp(record.added_at),
+        "addedDate": utc_text(record.added_at),
     }
 
 
@@ -130,8 +127,8 @@ def group(record: GroupRecord) -> dict[str, Any]:
         "groupType": GROUP_TYPES[record.group_type],
         "memberCount": record.member_count,
         "ownerCount": record.owner_count,
-        "createdDate": timestamp(record.created_at),
-        "modifiedDate": timestamp(record.modified_at),
+        "createdDate": utc_text(record.created_at),
+        "modifiedDate": utc_text(record.modified_at),
     }
 
 
@@ -174,7 +171,7 @@ def email_changes(result: EmailChanges, id_name: str) -> dict[str, Any]:
 def activity(record: ActivityRecord) -> dict[str, Any]:
     return {
         "activityId": record.id,
-        "occurredAt": timestamp(record.occurred_at),
+        "occurredAt": utc_text(record.occurred_at),
         "action": record.action,
         "actorId": str(record.actor_id),
         "actorName": record.actor_name,
@@ -189,8 +186,8 @@ def activity(record: ActivityRecord) -> dict[str, Any]:
 def activity_report(report: ActivityReport) -> dict[str, Any]:
     return {
         "accountId": str(report.account_id),
-        "from": None if report.since is None else timestamp(report.since),
-        "to": None if report.until is None else timestamp(report.until),
+        "from": None if report.since is None else utc_text(report.since),
+        "to": None if report.until is None else utc_text(report.until),
         "total": report.total,
         "byAction": [{"action": action, "count": count} for action, count in report.by_action],
         "byDay": [{"day": day.isoformat(), "count": count} for day, count in report.by_day],
@@ -203,7 +200,7 @@ def personal_access_token(record: PatRecord) -> dict[str, Any]:
         "name": record.name,
         "accountId": str(record.account_id),
         "scopes": record.scopes,
-        "createdDate": timestamp(record.created_at),
-        "expiresAt": timestamp(record.expires_at),
-        "lastUsedDate": None if record.last_used_at is None else timestamp(record.last_used_at),
+        "createdDate": utc_text(record.created_at),
+        "expiresAt": utc_text(record.expires_at),
+        "lastUsedDate": None if record.last_used_at is None else utc_text(record.last_used_at),
     }

@@ -13,6 +13,7 @@ from connexion import request
 
 from handlers.b2c.tenant import checked_policy
 from handlers.identity_server.client_auth import basic_credentials
+from handlers.responses import NO_STORE
 from specserve.context import services, unit_of_work
 from specserve.identity.b2c import (
     TENANT,
@@ -24,7 +25,6 @@ from specserve.identity.errors import OAuthError
 from store import UnitOfWork
 from store.ansysid.signin import AppRecord, GrantRefused, PatGrant, SignInUser
 
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 # The challenge of a client that tried HTTP Basic and failed (RFC 6749, section 5.2).
 BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="b2c"'}
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from starlette.responses import Response
 
 from handlers.dfs.call import dfs_call
 from handlers.responses import JsonAnswer, json_ok
+from handlers.timestamps import utc_text
 from specserve.localization import current_language, localize
 from store.dfs.roles import RoleChanges, RoleDetailRecord, RoleRecord
 from store.errors import Invalid
@@ -41,7 +41,7 @@ def create_role(body: Json, token_info: dict[str, Any]) -> JsonAnswer:
             "ShortName": role.short_name,
             "LongName": role.long_name,
             "RoleKey": role.key,
-            "CreatedDate": _utc_text(role.created_date),
+            "CreatedDate": utc_text(role.created_date),
         }
     )
 
@@ -120,20 +120,13 @@ def _role_details(detail: RoleDetailRecord) -> Json:
         "ShortName": role.short_name,
         "LongName": role.long_name,
         "RoleKey": role.key,
-        "CreatedDate": _utc_text(role.created_date),
+        "CreatedDate": utc_text(role.created_date),
         "AllowAllPolicies": role.allow_all_policies,
         "AccessPolicies": [
             {"Id": policy.id, "Name": localize(policy.name, language), "Key": policy.key}
             for policy in detail.access_policies
         ],
     }
-
-
-def _utc_text(moment: datetime.datetime) -> str:
-    # SQLite hands back naive datetimes; the store writes UTC.
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _int32(*numbers: int) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from connexion import request
 
 from handlers.identity_server.client_auth import client_credentials
+from handlers.responses import NO_STORE
 from specserve.context import services, unit_of_work
 from specserve.identity.errors import OAuthError
 from specserve.identity.grants import identity_claims, issue_for_client
@@ -15,8 +16,6 @@ from specserve.identity.tokens import IssuedToken
 from store import UnitOfWork
 from store.dfs.repository import SignInRefused
 from store.identity.repository import ClientRecord
-
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 Grant = Callable[[UnitOfWork, ClientRecord, dict[str, Any]], IssuedToken]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -161,13 +161,10 @@ class AccountsRepository:
                     func.lower(AidUser.last_name).contains(needle, autoescape=True),
                 )
             )
-        return fetch_page(
-            self._session,
-            query,
-            page=page + 1,
-            page_size=page_size,
-            to_record=lambda row: rows.to_account_user(self._session, row),
+        memberships = fetch_page(
+            self._session, query, page=page + 1, page_size=page_size, to_record=lambda row: row
         )
+        return replace(memberships, items=rows.to_account_users(self._session, memberships.items))
 
     def user(self, account_id: uuid.UUID, user_id: uuid.UUID) -> AccountUserRecord:
         self._access.visible_account(account_id)
@@ -255,10 +252,7 @@ class AccountsRepository:
     def grant_role(
         self, account_id: uuid.UUID, user_id: uuid.UUID, role_id: uuid.UUID
     ) -> AccountUserRecord:
-        self._access.visible_account(account_id, for_change=True)
-        role = rows.assignable_role(self._session, role_id)
-        membership = rows.account_user(self._session, account_id, user_id)
-        self._require_grantor(role, account_id)
+        role, membership = self._role_change(account_id, user_id, role_id)
         if rows.grant(self._session, account_id, user_id, role):
             self._log_role("RoleGranted", account_id, user_id, role)
         return rows.to_account_user(self._session, membership)
@@ -266,10 +260,7 @@ class AccountsRepository:
     def revoke_role(
         self, account_id: uuid.UUID, user_id: uuid.UUID, role_id: uuid.UUID
     ) -> AccountUserRecord:
-        self._access.visible_account(account_id, for_change=True)
-        role = rows.assignable_role(self._session, role_id)
-        membership = rows.account_user(self._session, account_id, user_id)
-        self._require_grantor(role, account_id)
+        role, membership = self._role_change(account_id, user_id, role_id)
         held = self._session.get(AidUserRole, (account_id, user_id, role.id))
         if held is None:
             raise NotFound(f"The user {user_id} does not hold the role {role.name} here.")
@@ -279,6 +270,17 @@ class AccountsRepository:
         return rows.to_account_user(self._session, membership)
 
     # helpers
+
+    def _role_change(
+        self, account_id: uuid.UUID, user_id: uuid.UUID, role_id: uuid.UUID
+    ) -> tuple[AidRole, AidAccountUser]:
+        """The role and the user of the account a grant or revocation is about, once the
+        caller may make it."""
+        self._access.visible_account(account_id, for_change=True)
+        role = rows.assignable_role(self._session, role_id)
+        membership = rows.account_user(self._session, account_id, user_id)
+        self._require_grantor(role, account_id)
+        return role, membership
 
     def _grantable_role(self, role_id: uuid.UUID | None, account_id: uuid.UUID) -> AidRole:
         role = (

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from sqlalchemy import case, delete, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from store.ansysid import rows
 from store.ansysid.access import MEMBER, Access
@@ -74,9 +74,10 @@ class GroupsRepository:
         )
         if search:
             query = query.where(AidGroup.name_key.contains(search.casefold(), autoescape=True))
-        return fetch_page(
-            self._session, query, page=page + 1, page_size=page_size, to_record=self._record
+        found = fetch_page(
+            self._session, query, page=page + 1, page_size=page_size, to_record=lambda row: row
         )
+        return replace(found, items=self._records(found.items))
 
     def create(self, account_id: uuid.UUID, values: GroupValues) -> uuid.UUID:
         self._access.editable_account(account_id)
@@ -214,18 +215,8 @@ class GroupsRepository:
             if repeated:
                 result.not_modified.append(member_id)
                 continue
-            removed = self._session.execute(
-                delete(AidGroupMember).where(
-                    AidGroupMember.group_id == group_id,
-                    (AidGroupMember.user_id == member_id)
-                    | (AidGroupMember.member_group_id == member_id),
-                )
-            )
-            if removed.rowcount:  # type: ignore[attr-defined]
-                self._log_member("GroupMemberRemoved", account_id, group_id, member_id)
-                result.success.append(member_id)
-            else:
-                result.not_modified.append(member_id)
+            removed = self._remove_member(account_id, group_id, member_id)
+            (result.success if removed else result.not_modified).append(member_id)
         return result
 
     def import_members(
@@ -268,8 +259,7 @@ class GroupsRepository:
                 .order_by(AidUser.email_key)
             ).all()
             for user_id, email in others:
-                if user_id not in wanted:
-                    self.remove_members(account_id, group_id, [user_id])
+                if user_id not in wanted and self._remove_member(account_id, group_id, user_id):
                     result.removed.append(EmailEntry(email, user_id))
         return result
 
@@ -388,6 +378,22 @@ class GroupsRepository:
         if not (self._access.can_edit(account_id) or self._access.owns_group(group_id)):
             raise _members_forbidden()
         return group
+
+    def _remove_member(
+        self, account_id: uuid.UUID, group_id: uuid.UUID, member_id: uuid.UUID
+    ) -> bool:
+        """Take a user or a group out of the group; False when it was no member."""
+        removed = self._session.execute(
+            delete(AidGroupMember).where(
+                AidGroupMember.group_id == group_id,
+                (AidGroupMember.user_id == member_id)
+                | (AidGroupMember.member_group_id == member_id),
+            )
+        )
+        if not removed.rowcount:  # type: ignore[attr-defined]
+            return False
+        self._log_member("GroupMemberRemoved", account_id, group_id, member_id)
+        return True
 
     def _add_user_member(
         self, account_id: uuid.UUID, group_id: uuid.UUID, user_id: uuid.UUID
@@ -510,21 +516,35 @@ class GroupsRepository:
             raise Conflict(f"The account has a group named {name}.", field="name")
 
     def _record(self, row: AidGroup) -> GroupRecord:
-        members = self._session.scalar(
-            select(func.count()).where(AidGroupMember.group_id == row.id)
+        return self._records([row])[0]
+
+    def _records(self, groups: Sequence[AidGroup]) -> list[GroupRecord]:
+        """Groups with their member and owner counts, in two queries for a page of them."""
+        ids = [row.id for row in groups]
+        members = self._counts(AidGroupMember.group_id, ids)
+        owners = self._counts(AidGroupOwner.group_id, ids)
+        return [
+            GroupRecord(
+                id=row.id,
+                account_id=row.account_id,
+                name=row.name,
+                description=row.description,
+                group_type=row.group_type,
+                member_count=members.get(row.id, 0),
+                owner_count=owners.get(row.id, 0),
+                created_at=as_utc(row.created_at),
+                modified_at=as_utc(row.modified_at),
+            )
+            for row in groups
+        ]
+
+    def _counts(
+        self, group_column: InstrumentedAttribute[uuid.UUID], ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, int]:
+        found = self._session.execute(
+            select(group_column, func.count()).where(group_column.in_(ids)).group_by(group_column)
         )
-        owners = self._session.scalar(select(func.count()).where(AidGroupOwner.group_id == row.id))
-        return GroupRecord(
-            id=row.id,
-            account_id=row.account_id,
-            name=row.name,
-            description=row.description,
-            group_type=row.group_type,
-            member_count=members or 0,
-            owner_count=owners or 0,
-            created_at=as_utc(row.created_at),
-            modified_at=as_utc(row.modified_at),
-        )
+        return {group_id: count for group_id, count in found}
 
 
 def _with_repeats(ids: list[uuid.UUID]) -> Iterator[tuple[uuid.UUID, bool]]:

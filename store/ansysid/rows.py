@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -63,13 +65,6 @@ def repeated_entry(session: Session, email: str, seen: set[str], result: EmailCh
 
 def user_by_email(session: Session, email: str) -> AidUser | None:
     return session.scalar(select(AidUser).where(AidUser.email_key == email_key(email)))
-
-
-def require_user(session: Session, user_id: uuid.UUID) -> AidUser:
-    row = session.get(AidUser, user_id)
-    if row is None:
-        raise NotFound(f"No user with id {user_id}.")
-    return row
 
 
 def new_user(session: Session, *, email: str, first_name: str, last_name: str) -> AidUser:
@@ -255,8 +250,34 @@ def to_account(row: AidAccount) -> AccountRecord:
 
 
 def to_account_user(session: Session, row: AidAccountUser) -> AccountUserRecord:
-    return AccountUserRecord(
-        user=to_user(require_user(session, row.user_id)),
-        roles=[to_role(role) for role in roles_of(session, row.account_id, row.user_id)],
-        added_at=as_utc(row.added_at),
+    return to_account_users(session, [row])[0]
+
+
+def to_account_users(
+    session: Session, memberships: Sequence[AidAccountUser]
+) -> list[AccountUserRecord]:
+    """The users of account memberships with their roles there, in two queries for a page
+    (not two per user)."""
+    user_ids = [row.user_id for row in memberships]
+    found_users = session.scalars(select(AidUser).where(AidUser.id.in_(user_ids)))
+    users = {user.id: user for user in found_users}
+    held: dict[tuple[uuid.UUID, uuid.UUID], list[RoleRecord]] = defaultdict(list)
+    found = session.execute(
+        select(AidUserRole.account_id, AidUserRole.user_id, AidRole)
+        .join(AidRole, AidRole.id == AidUserRole.role_id)
+        .where(
+            AidUserRole.user_id.in_(user_ids),
+            AidUserRole.account_id.in_({row.account_id for row in memberships}),
+        )
+        .order_by(AidRole.position)
     )
+    for account_id, user_id, role in found:
+        held[(account_id, user_id)].append(to_role(role))
+    return [
+        AccountUserRecord(
+            user=to_user(users[row.user_id]),
+            roles=held[(row.account_id, row.user_id)],
+            added_at=as_utc(row.added_at),
+        )
+        for row in memberships
+    ]
