@@ -60,9 +60,13 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with the seeded data, the test's own; given back when the test is over (after
+    the fixtures that use it), for the next test to reuse."""
     databases = request.getfixturevalue(f"{backend}_databases")
-    return str(databases.fresh(tmp_path))
+    url = str(databases.fresh(tmp_path))
+    yield url
+    databases.release(url)
 
 
 @pytest.fixture(scope="session")
