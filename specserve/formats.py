@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from connexion.frameworks import starlette as starlette_framework
 from jsonschema import Draft4Validator
+from rfc3986_validator import validate_rfc3986
 
 _checker = Draft4Validator.FORMAT_CHECKER
 
@@ -28,6 +29,10 @@ def _is_date(value: object) -> bool:
     return bool(_DATE.match(value)) and bool(datetime.date.fromisoformat(value))
 
 
+def _is_absolute_uri(value: object) -> bool:
+    return not isinstance(value, str) or bool(validate_rfc3986(value, rule="URI"))
+
+
 def route_numbers_as_text() -> None:
     """Let a path segment that is not a number reach validation (400), as ASP.NET's model
     binding answers it, instead of matching no route (404): Connexion otherwise routes
@@ -46,11 +51,13 @@ def _in_range(bits: int) -> Callable[[object], bool]:
 
 
 def register_formats() -> None:
-    """Teach Connexion's draft-4 validators `uuid`, `date`, `int32` and `int64` (idempotent):
-    an id past the int32 range is a 400, as the real services' model binding answers it."""
+    """Teach Connexion's draft-4 validators `uuid`, `date`, `uri`, `int32` and `int64`
+    (idempotent): an id past the int32 range is a 400, as the real services' model binding
+    answers it."""
     checks = {
         "uuid": _is_uuid,
         "date": _is_date,
+        "uri": _is_absolute_uri,
         "int32": _in_range(32),
         "int64": _in_range(64),
     }
