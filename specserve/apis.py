@@ -155,6 +155,18 @@ DEFAULT_API_NAMES: tuple[str, ...] = tuple(
 )
 
 
+# Served only in sandbox mode, next to the chosen APIs.
+SANDBOX_ADMIN = ApiDefinition(
+    name="sandbox",
+    title="specserve sandbox administration",
+    spec_file="specserve-admin.yaml",
+    base_path="/_specserve",
+    handler_package="handlers.sandbox",
+    error_style=ErrorStyle.PROBLEM_DETAILS,
+    infrastructure=True,
+)
+
+
 def chosen_apis(names: tuple[str, ...]) -> tuple[ApiDefinition, ...]:
     return tuple(
         api

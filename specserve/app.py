@@ -16,10 +16,11 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from specserve.access_log import AccessLog
-from specserve.apis import chosen_apis
+from specserve.apis import SANDBOX_ADMIN, chosen_apis
 from specserve.context import Services
 from specserve.contract import Contract
 from specserve.docs import PREFIX, docs_app, native_docs_paths
@@ -29,9 +30,12 @@ from specserve.identity.b2c import B2cTokens
 from specserve.identity.errors import OAuthError
 from specserve.identity.tokens import token_service
 from specserve.localization import ContentLanguage
+from specserve.mock.answers import MockAnswers
+from specserve.mock.auth import for_auth_mode
 from specserve.paths import CanonicalPaths, LiteralRoutesFirst
 from specserve.request_names import CaseInsensitiveNames
 from specserve.routing import ChainedRouting
+from specserve.sandbox import CloseOnShutdown, RecordRequests, Sandbox
 from specserve.settings import Settings
 from specserve.spec_checks import check_specs_once
 from specserve.validation import VALIDATOR_MAP
@@ -57,6 +61,28 @@ class ContractResolver(Resolver):  # type: ignore[misc]
         return self._functions[(operation.method.lower(), operation.path)]
 
 
+class MockResolver(ContractResolver):
+    """Routes each operation to its mock answer instead of its handler."""
+
+    def __init__(self, contract: Contract, answers: MockAnswers) -> None:
+        super().__init__(contract)
+        self._answers = answers
+
+    def resolve_function_from_operation_id(self, operation_id: str) -> Any:
+        return self._answers.handler(operation_id)
+
+
+# What browser code may read of an answer across origins (besides the CORS-safelisted ones).
+EXPOSED_HEADERS = (
+    "X-Correlation-ID",
+    "Location",
+    "WWW-Authenticate",
+    "Retry-After",
+    "Preference-Applied",
+    "Specserve-Mock-Answer",
+    "Content-Language",
+)
+
 # Connexion logs each validation failure at ERROR with the offending values (client secrets
 # among them), warns on each request to an operation with several body media types, and logs
 # an ERROR for each form field a spec leaves undeclared (which the token endpoints accept and
@@ -79,10 +105,15 @@ def create_app(settings: Settings | None = None) -> AccessLog:
     route_numbers_as_text()
     check_specs_once()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(settings.effective_database_url, pool_size=max(5, settings.workers * 2))
-    prepare_database(store, settings)
+    sandbox = Sandbox.create(settings) if settings.mode == "sandbox" else None
+    if sandbox is not None:
+        store = sandbox.store
+    else:
+        store = Store(settings.effective_database_url, pool_size=max(5, settings.workers * 2))
+        # Mock mode still runs the token services (and API key checks) over the store.
+        prepare_database(store, settings)
     tokens = token_service(settings)
-    apis = chosen_apis(settings.apis)
+    apis = chosen_apis(settings.apis) + ((SANDBOX_ADMIN,) if sandbox else ())
     contracts = {api.name: Contract.load(api, settings.specs_dir) for api in apis}
     services = Services(
         settings=settings,
@@ -95,17 +126,31 @@ def create_app(settings: Settings | None = None) -> AccessLog:
         ),
         apis=apis,
         contracts=contracts,
+        sandbox=sandbox,
     )
-    return AccessLog(
-        _PathDispatch(
-            docs=docs_app(contracts, "real"),
-            native_docs=native_docs_paths(contracts),
-            api=ContentLanguage(
-                CanonicalPaths(_connexion_app(services), contracts=contracts), apis=apis
-            ),
-        ),
-        services=services,
+    api: ASGIApp = ContentLanguage(
+        CanonicalPaths(_connexion_app(services), contracts=contracts), apis=apis
     )
+    if sandbox is not None:
+        api = RecordRequests(api, sandbox.requests)
+    app: ASGIApp = _PathDispatch(
+        docs=docs_app(contracts, settings.mode),
+        native_docs=native_docs_paths(contracts),
+        api=api,
+        api_paths=_admin_paths(contracts),
+    )
+    if settings.mode != "real":
+        # Client teams call mocks and sandboxes from browser apps in development.
+        app = CORSMiddleware(
+            app,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=list(EXPOSED_HEADERS),
+        )
+    if sandbox is not None:
+        app = CloseOnShutdown(app, sandbox)
+    return AccessLog(app, services=services)
 
 
 def prepare_database(store: Store, settings: Settings) -> None:
@@ -118,6 +163,14 @@ def prepare_database(store: Store, settings: Settings) -> None:
     logger.info("first start on %s: creating the schema and loading the demo data", store.url)
     upgrade(store.engine)
     seed(store.engine, settings.fixtures_dir / "seed")
+
+
+def _admin_paths(contracts: dict[str, Contract]) -> frozenset[str]:
+    """The paths below /_specserve that are operations (the sandbox's), not docs."""
+    admin = contracts.get(SANDBOX_ADMIN.name)
+    if admin is None:
+        return frozenset()
+    return frozenset(SANDBOX_ADMIN.base_path + op.path for op in admin.operations.values())
 
 
 def _connexion_app(services: Services) -> AsyncApp:
@@ -147,16 +200,34 @@ def _connexion_app(services: Services) -> AsyncApp:
         swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False),
         validator_map=VALIDATOR_MAP,
     )
+    settings = services.settings
+    mocked = [c for c in services.contracts.values() if not c.api.infrastructure]
+    answers = (
+        MockAnswers(
+            {c.api.name: c for c in mocked},
+            settings.fixtures_dir / "mock",
+            latency_ms=settings.latency_ms,
+            fault_rate=settings.fault_rate,
+        )
+        if settings.mode == "mock"
+        else None
+    )
     for contract in services.contracts.values():
+        document = contract.document
+        resolver: Resolver = ContractResolver(contract)
+        if answers is not None and not contract.api.infrastructure:
+            document = for_auth_mode(document, settings.mock_auth)
+            resolver = MockResolver(contract, answers)
         app.add_api(
-            copy.deepcopy(contract.document),
+            copy.deepcopy(document),
             # Named, so that Connexion mounts the most specific base path first; an API at the
             # root leaves it unset (Connexion answers 404 everywhere for "/").
             base_path=None if contract.api.base_path == "/" else contract.api.base_path,
             name=contract.api.name,
-            resolver=ContractResolver(contract),
+            resolver=resolver,
             pythonic_params=True,
-            validate_responses=services.settings.validate_responses,
+            # A mock's answers come from files anyone may edit: each is checked as it leaves.
+            validate_responses=settings.validate_responses or answers is not None,
             # An API still being built answers 501 where a handler is not written yet.
             resolver_error=501 if contract.api.preview else None,
         )
@@ -169,15 +240,25 @@ class _PathDispatch:
     """`/_specserve/...` and the real services' own docs paths go to the docs, everything else
     to the APIs."""
 
-    def __init__(self, *, docs: ASGIApp, native_docs: dict[str, str], api: ASGIApp) -> None:
+    def __init__(
+        self,
+        *,
+        docs: ASGIApp,
+        native_docs: dict[str, str],
+        api: ASGIApp,
+        api_paths: frozenset[str] = frozenset(),
+    ) -> None:
         self.docs = docs
         self.native_docs = native_docs
         self.api = api
+        self.api_paths = api_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         native = self.native_docs.get(path.rstrip("/").lower())
-        if scope["type"] == "http" and native is not None:
+        if path.rstrip("/") in self.api_paths:
+            await self.api(scope, receive, send)
+        elif scope["type"] == "http" and native is not None:
             await self.docs({**scope, "path": native}, receive, send)
         elif scope["type"] == "http" and (path == PREFIX or path.startswith(PREFIX + "/")):
             await self.docs(scope, receive, send)

@@ -25,7 +25,7 @@ from specserve.identity.b2c import POLICIES, B2cTokens, requested_scopes
 from specserve.identity.grants import identity_claims, issue_for_client
 from specserve.identity.keys import load_or_create_signing_key
 from specserve.identity.tokens import token_service
-from specserve.settings import Settings, SettingsError
+from specserve.settings import MOCK_AUTH_MODES, Settings, SettingsError, parse_latency
 from specserve.tls import self_signed_certificate
 from store import Store, UnitOfWork
 from store.dfs.repository import SignedInIdentity, SignInRefused
@@ -95,6 +95,56 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate")
     serve.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
+    modes = serve.add_mutually_exclusive_group()
+    modes.add_argument(
+        "--mock",
+        nargs="*",
+        metavar="API",
+        help=(
+            "mock mode: answer the named APIs (default: all) from fixtures/mock, the specs' "
+            "examples or generated data, chosen by the request (Prefer header, when: matchers); "
+            "requests are still validated and credentials checked"
+        ),
+    )
+    modes.add_argument(
+        "--sandbox",
+        nargs="*",
+        metavar="API",
+        help=(
+            "sandbox mode: the real handlers over a throwaway store seeded from fixtures/seed; "
+            "POST /_specserve/reset restores it, GET /_specserve/requests shows recent requests"
+        ),
+    )
+    serve.add_argument(
+        "--mock-auth",
+        choices=MOCK_AUTH_MODES,
+        help=(
+            "mock mode's credential check: verify tokens and API keys as real mode does "
+            "(default), accept any well-formed credential (presence), or none (off)"
+        ),
+    )
+    serve.add_argument(
+        "--latency",
+        metavar="MIN..MAX",
+        help="mock mode: delay each answer by a random time in this range of milliseconds",
+    )
+    serve.add_argument(
+        "--fault-rate",
+        type=float,
+        metavar="R",
+        help="mock mode: answer a fraction R (0 to 1) of requests with a 500 or 503",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="mock and sandbox mode: an origin browsers may call from; repeat (default: any)",
+    )
+    serve.add_argument(
+        "--reload",
+        action="store_true",
+        help="restart the server when a spec or fixture changes (one worker)",
+    )
     serve.set_defaults(run=_serve)
 
     token = commands.add_parser(
@@ -157,24 +207,47 @@ def _tls_files(args: argparse.Namespace, settings: Settings) -> tuple[Path, Path
     return None
 
 
+def _mode(args: argparse.Namespace) -> tuple[str | None, tuple[str, ...] | None]:
+    """The mode the options ask for, and the APIs they name (None: the default ones)."""
+    mode, named = None, list(args.api or [])
+    if args.mock is not None:
+        mode, named = "mock", named + args.mock
+    elif args.sandbox is not None:
+        mode, named = "sandbox", named + args.sandbox
+    unknown = sorted(set(named) - set(API_NAMES))
+    if unknown:
+        raise CommandError(f"unknown API {', '.join(unknown)}; choose from {', '.join(API_NAMES)}")
+    return mode, tuple(dict.fromkeys(named)) or None
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     tls = _tls_files(args, settings)
+    mode, apis = _mode(args)
     settings = _with_port(settings, args.port, tls=tls is not None).with_overrides(
         host=args.host,
         workers=args.workers,
-        apis=tuple(args.api) if args.api else None,
+        apis=apis,
+        mode=mode,
+        mock_auth=args.mock_auth,
+        latency_ms=parse_latency(args.latency) if args.latency else None,
+        fault_rate=args.fault_rate,
+        cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
     )
+    if args.reload and settings.workers != 1:
+        raise CommandError("--reload runs one worker: leave out --workers")
     settings.check()
     # Prepare once here, so that workers starting together find the schema and key in place.
+    # (A sandbox makes its own store.)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(settings.effective_database_url)
-    prepare_database(store, settings)
-    store.dispose()
+    if settings.mode != "sandbox":
+        store = Store(settings.effective_database_url)
+        prepare_database(store, settings)
+        store.dispose()
     load_or_create_signing_key(settings.data_dir)
     os.environ.update(settings.to_env())
     scheme = "https" if tls else "http"
     print(
-        f"specserve: serving on {scheme}://{settings.host}:{settings.port}/ "
+        f"specserve: serving {settings.mode} mode on {scheme}://{settings.host}:{settings.port}/ "
         f"(docs at {scheme}://{settings.host}:{settings.port}/_specserve/)"
         + (f"; the certificate to trust: {tls[0]}" if tls else ""),
         file=sys.stderr,
@@ -190,6 +263,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         log_config=_log_config(settings.log_level),
         ssl_certfile=None if tls is None else str(tls[0]),
         ssl_keyfile=None if tls is None else str(tls[1]),
+        reload=args.reload,
+        reload_dirs=[str(settings.specs_dir), str(settings.fixtures_dir)] if args.reload else None,
+        reload_includes=["*.yaml"] if args.reload else None,
     )
     return 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from specserve.apis import ApiDefinition
 from specserve.contract import Contract
@@ -15,6 +16,9 @@ from specserve.identity.b2c import B2cTokens
 from specserve.identity.tokens import TokenService
 from specserve.settings import Settings
 from store import Store, UnitOfWork
+
+if TYPE_CHECKING:  # the sandbox reads the correlation id from here
+    from specserve.sandbox import Sandbox
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class Services:
     b2c: B2cTokens
     apis: tuple[ApiDefinition, ...]
     contracts: dict[str, Contract]
+    sandbox: Sandbox | None = None
 
     def unit_of_work(self) -> UnitOfWork:
         return self.store.unit_of_work()

@@ -74,6 +74,7 @@ class Operation:
     form_body_schema: dict[str, Any] | None = None
     # DFS: the access policy the caller must hold (`x-required-access-policy`).
     required_access_policy: str | None = None
+    operation_id: str = ""
 
 
 @dataclass
@@ -133,6 +134,7 @@ class Contract:
             body_media_types=tuple(content),
             form_body_schema=content.get(FORM_MEDIA, {}).get("schema"),
             required_access_policy=spec.get("x-required-access-policy"),
+            operation_id=spec["operationId"],
         )
 
     def accepted_scopes(self) -> list[str]:

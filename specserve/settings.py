@@ -13,6 +13,10 @@ from specserve.apis import API_NAMES, DEFAULT_API_NAMES
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 ENVIRONMENTS = ("development", "production")
+# real: handlers over the store; mock: answers from fixtures; sandbox: the real handlers over a
+# throwaway store seeded from fixtures/seed, reset on request.
+MODES = ("real", "mock", "sandbox")
+MOCK_AUTH_MODES = ("verify", "presence", "off")
 
 
 class SettingsError(ValueError):
@@ -34,6 +38,16 @@ class Settings:
     fixtures_dir: Path = PROJECT_ROOT / "fixtures"
     log_level: str = "info"
     validate_responses: bool = False
+    mode: str = "real"
+    mock_auth: str = "verify"
+    # Mock mode: each answer waits a random time in this range (milliseconds).
+    latency_ms: tuple[int, int] | None = None
+    # Mock mode: the fraction of requests answered with an injected 500 or 503.
+    fault_rate: float = 0.0
+    # Origins browsers may call from (CORS), in mock and sandbox mode; "*" is any.
+    cors_origins: tuple[str, ...] = ("*",)
+    # Sandbox mode: how many recent requests GET /_specserve/requests keeps.
+    request_log_size: int = 100
 
     @property
     def effective_database_url(self) -> str:
@@ -69,6 +83,18 @@ class Settings:
                 )
         if self.token_lifetime_seconds <= 0:
             raise SettingsError("SPECSERVE_TOKEN_LIFETIME must be a positive number of seconds")
+        if self.mode not in MODES:
+            raise SettingsError(f"SPECSERVE_MODE must be one of {list(MODES)}")
+        if self.mock_auth not in MOCK_AUTH_MODES:
+            raise SettingsError(f"SPECSERVE_MOCK_AUTH must be one of {list(MOCK_AUTH_MODES)}")
+        if not 0.0 <= self.fault_rate <= 1.0:
+            raise SettingsError("SPECSERVE_FAULT_RATE must be a fraction from 0 to 1")
+        if self.mode == "sandbox" and self.workers != 1:
+            raise SettingsError(
+                "the sandbox keeps its state and request log in its one process: use one worker"
+            )
+        if self.request_log_size < 1:
+            raise SettingsError("SPECSERVE_REQUEST_LOG_SIZE must be at least 1")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -90,6 +116,18 @@ class Settings:
             ),
             log_level=env.get("SPECSERVE_LOG_LEVEL", defaults.log_level),
             validate_responses=env.get("SPECSERVE_VALIDATE_RESPONSES", "") == "1",
+            specs_dir=Path(env.get("SPECSERVE_SPECS_DIR", str(defaults.specs_dir))),
+            fixtures_dir=Path(env.get("SPECSERVE_FIXTURES_DIR", str(defaults.fixtures_dir))),
+            mode=env.get("SPECSERVE_MODE", defaults.mode),
+            mock_auth=env.get("SPECSERVE_MOCK_AUTH", defaults.mock_auth),
+            latency_ms=parse_latency(env.get("SPECSERVE_LATENCY", "")),
+            fault_rate=_fraction(env, "SPECSERVE_FAULT_RATE", defaults.fault_rate),
+            cors_origins=tuple(
+                origin.strip()
+                for origin in env.get("SPECSERVE_CORS_ORIGINS", "*").split(",")
+                if origin.strip()
+            ),
+            request_log_size=_integer(env, "SPECSERVE_REQUEST_LOG_SIZE", defaults.request_log_size),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -105,6 +143,16 @@ class Settings:
             "SPECSERVE_TOKEN_LIFETIME": str(self.token_lifetime_seconds),
             "SPECSERVE_LOG_LEVEL": self.log_level,
             "SPECSERVE_VALIDATE_RESPONSES": "1" if self.validate_responses else "",
+            "SPECSERVE_SPECS_DIR": str(self.specs_dir),
+            "SPECSERVE_FIXTURES_DIR": str(self.fixtures_dir),
+            "SPECSERVE_MODE": self.mode,
+            "SPECSERVE_MOCK_AUTH": self.mock_auth,
+            "SPECSERVE_LATENCY": ""
+            if self.latency_ms is None
+            else "{}..{}".format(*self.latency_ms),
+            "SPECSERVE_FAULT_RATE": str(self.fault_rate),
+            "SPECSERVE_CORS_ORIGINS": ",".join(self.cors_origins),
+            "SPECSERVE_REQUEST_LOG_SIZE": str(self.request_log_size),
         }
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
@@ -119,3 +167,27 @@ def _integer(env: Mapping[str, str], name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def parse_latency(text: str) -> tuple[int, int] | None:
+    """`MIN..MAX` milliseconds (or one number for a fixed delay); empty: none."""
+    if not text.strip():
+        return None
+    low, separator, high = text.strip().partition("..")
+    try:
+        bounds = (int(low), int(high) if separator else int(low))
+    except ValueError:
+        raise SettingsError(f"latency must be MIN..MAX milliseconds, not {text!r}") from None
+    if not 0 <= bounds[0] <= bounds[1] <= 60_000:
+        raise SettingsError(f"latency {text!r} must satisfy 0 <= MIN <= MAX <= 60000")
+    return bounds
+
+
+def _fraction(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a fraction from 0 to 1, not {value!r}") from None

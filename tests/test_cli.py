@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import jwt
 import pytest
 import sqlalchemy as sa
+import uvicorn
 from starlette.testclient import TestClient
 
 from specserve.apis import API_NAMES
@@ -167,3 +170,75 @@ def test_access_groups_are_added_and_removed(
     assert main(["accesscontrol", "groups", "add", "--name", ""]) == 2
     assert main(["keys", "create", "--name", "k" * 101]) == 2
     assert "1 to" in capsys.readouterr().err
+
+
+@pytest.fixture
+def serve_calls(
+    environment: Path, monkeypatch: pytest.MonkeyPatch, sqlite_databases: Any
+) -> list[dict[str, Any]]:
+    """`specserve serve` without starting uvicorn: the settings it hands the workers, and
+    uvicorn's arguments."""
+    calls: list[dict[str, Any]] = []
+    # _serve writes the workers' settings into the environment: a copy, not this process's.
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    monkeypatch.setenv("DATABASE_URL", sqlite_databases.fresh(environment))
+    monkeypatch.setattr(
+        uvicorn,
+        "run",
+        lambda *args, **kwargs: calls.append({**kwargs, "settings": Settings.from_env()}),
+    )
+    return calls
+
+
+def test_serve_mock_names_its_apis_and_resilience_settings(
+    serve_calls: list[dict[str, Any]],
+) -> None:
+    argv = [
+        "serve", "--mock", "dfs", "ansysid", "--mock-auth", "presence", "--latency", "10..20",
+        "--fault-rate", "0.1", "--cors-origin", "http://app.test", "--reload",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    (call,) = serve_calls
+    settings = call["settings"]
+    assert (settings.mode, settings.apis, settings.mock_auth) == (
+        "mock",
+        ("dfs", "ansysid"),
+        "presence",
+    )
+    assert (settings.latency_ms, settings.fault_rate) == ((10, 20), 0.1)
+    assert settings.cors_origins == ("http://app.test",)
+    assert call["reload"] is True
+    assert {Path(d).name for d in call["reload_dirs"]} == {"specs", "fixtures"}
+
+
+def test_serve_mock_without_names_mocks_every_api(serve_calls: list[dict[str, Any]]) -> None:
+    assert main(["serve", "--mock"]) == 0
+    assert serve_calls[0]["settings"].apis == API_NAMES
+    assert serve_calls[0]["settings"].mode == "mock"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["serve", "--mock", "nope"], "unknown API nope"),
+        (["serve", "--sandbox", "--workers", "2"], "one worker"),
+        (["serve", "--mock", "--latency", "9..3"], "latency"),
+        (["serve", "--mock", "--fault-rate", "2"], "fraction"),
+        (["serve", "--mock", "--reload", "--workers", "2"], "--reload runs one worker"),
+    ],
+)
+def test_serve_refuses_meaningless_mode_options(
+    serve_calls: list[dict[str, Any]],
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert serve_calls == []
+
+
+def test_serve_mock_and_sandbox_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--mock", "--sandbox"])
+    assert "not allowed with argument" in capsys.readouterr().err

@@ -7,6 +7,10 @@ from typing import Any
 import pytest
 import schemathesis
 
+from specserve.apis import API_NAMES
+from specserve.app import create_app
+from specserve.settings import Settings
+
 
 def served_schema(app: Any, api: str, *, also_accepted: str | None = None) -> Any:
     """The API's spec as the app serves it; `also_accepted`: a status that schema-valid data
@@ -39,13 +43,17 @@ def ids_schema(app: Any) -> Any:
     return served_schema(app, "ids", also_accepted="400")
 
 
-@pytest.fixture
-def ansysid_schema(ansysid_app: Any) -> Any:
-    schema = served_schema(ansysid_app, "ansysid")
+def served_ansysid_schema(app: Any) -> Any:
+    schema = served_schema(app, "ansysid")
     # The spec says a query parameter an operation does not declare is ignored (as ASP.NET
     # ignores it), so a request whose only fault is one is not invalid data.
     schema.config.generation.update(allow_extra_parameters=False)
     return schema
+
+
+@pytest.fixture
+def ansysid_schema(ansysid_app: Any) -> Any:
+    return served_ansysid_schema(ansysid_app)
 
 
 @pytest.fixture
@@ -62,3 +70,59 @@ def dfs_schema(all_app: Any) -> Any:
     # requests that a business rule refuses (an id in the body that names nothing, a role in
     # use); schema-valid data may rightly get it. 400 stays a failure for schema-valid data.
     return served_schema(all_app, "dfs", also_accepted="422")
+
+
+@pytest.fixture(scope="module")
+def mock_app(sqlite_databases: Any, data_dir: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Every API in mock mode, once per module: mock answers keep no state. (The token services
+    and API keys, real in mock mode too, use a seeded SQLite store.)"""
+    database_url = sqlite_databases.fresh(tmp_path_factory.mktemp("mock"))
+    settings = Settings(
+        database_url=database_url,
+        data_dir=data_dir,
+        public_url="http://testserver",
+        apis=API_NAMES,
+        mode="mock",
+    )
+    application = create_app(settings)
+    yield application
+    application.services.store.dispose()
+
+
+@pytest.fixture
+def sandbox_app(data_dir: Any) -> Any:
+    settings = Settings(
+        data_dir=data_dir,
+        public_url="http://testserver",
+        apis=API_NAMES,
+        mode="sandbox",
+        validate_responses=True,
+    )
+    application = create_app(settings)
+    yield application
+    application.services.store.dispose()
+
+
+@pytest.fixture(scope="module")
+def mock_primedocs_schema(mock_app: Any) -> Any:
+    return served_schema(mock_app, "primedocs")
+
+
+@pytest.fixture(scope="module")
+def mock_accesscontrol_schema(mock_app: Any) -> Any:
+    return served_schema(mock_app, "accesscontrol")
+
+
+@pytest.fixture(scope="module")
+def mock_dfs_schema(mock_app: Any) -> Any:
+    return served_schema(mock_app, "dfs", also_accepted="422")
+
+
+@pytest.fixture(scope="module")
+def mock_ansysid_schema(mock_app: Any) -> Any:
+    return served_ansysid_schema(mock_app)
+
+
+@pytest.fixture
+def sandbox_schema(sandbox_app: Any) -> Any:
+    return served_schema(sandbox_app, "sandbox")

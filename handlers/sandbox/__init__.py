@@ -1,0 +1,1 @@
+"""The sandbox's own operations (specs/specserve-admin.yaml)."""

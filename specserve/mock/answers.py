@@ -1,0 +1,137 @@
+"""The mocked operations of the served APIs, as Connexion handlers.
+
+Connexion validates the request and checks its credentials as in real mode; the handler then
+applies the mock's resilience settings (latency, faults), chooses an answer (`selection`) and
+sends it. Responses are validated against the spec too (`validate_responses` in mock mode).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from connexion import context
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from specserve.context import correlation_id
+from specserve.contract import Contract, is_json_media_type
+from specserve.mock.fixtures import fill_placeholders, load_api_fixtures
+from specserve.mock.generate import fingerprint
+from specserve.mock.matchers import RequestFacts
+from specserve.mock.prefer import Preferences, parse_prefer
+from specserve.mock.selection import Answer, MockOperation, mock_operations
+
+Handler = Callable[[], Awaitable[Response]]
+# An injected 503 tells clients when to retry, as a real overloaded server would.
+_RETRY_AFTER_SECONDS = "1"
+
+
+class MockAnswers:
+    """Handlers for every operation of the given contracts, by the handler name Connexion
+    resolves (`Operation.function`)."""
+
+    def __init__(
+        self,
+        contracts: dict[str, Contract],
+        fixtures_dir: Path,
+        *,
+        latency_ms: tuple[int, int] | None = None,
+        fault_rate: float = 0.0,
+    ) -> None:
+        self.latency_ms = latency_ms
+        self.fault_rate = fault_rate
+        # Latency and faults are meant to vary; answers (seeded per request) are not.
+        self._chance = random.Random()
+        self._operations: dict[str, MockOperation] = {}
+        for contract in contracts.values():
+            fixtures = load_api_fixtures(fixtures_dir / contract.api.name)
+            by_id = mock_operations(contract.document, fixtures)
+            for operation in contract.operations.values():
+                self._operations[operation.function] = by_id[operation.operation_id]
+
+    def handler(self, function: str) -> Handler:
+        operation = self._operations[function]
+
+        # Connexion passes the validated parameters, the JSON body as `body`; the body has been
+        # read from the client by then, so it is taken from there, not read again.
+        async def answer(**parameters: Any) -> Response:
+            request = Request(context.scope)
+            preferences = parse_prefer(request.headers.getlist("prefer"))
+            await self._wait(preferences)
+            self._maybe_fail()
+            facts = _facts(request, parameters.get("body"))
+            seed = fingerprint(
+                operation.operation_id,
+                request.method,
+                request.url.path,
+                sorted(request.query_params.multi_items()),
+                json.dumps(facts.body, sort_keys=True, default=str),
+            )
+            return _response(operation.choose(preferences, facts, seed), preferences, facts)
+
+        answer.__name__ = operation.operation_id
+        return answer
+
+    async def _wait(self, preferences: Preferences) -> None:
+        if preferences.delay_ms is not None:
+            delay = preferences.delay_ms
+        elif self.latency_ms is not None:
+            delay = self._chance.randint(*self.latency_ms)
+        else:
+            return
+        await pause(delay / 1000)
+
+    def _maybe_fail(self) -> None:
+        if self.fault_rate <= 0 or self._chance.random() >= self.fault_rate:
+            return
+        if self._chance.random() < 0.5:
+            raise HTTPException(500, detail="An injected fault (--fault-rate): the server failed.")
+        raise HTTPException(
+            503,
+            detail="An injected fault (--fault-rate): the service is unavailable; retry later.",
+            headers={"Retry-After": _RETRY_AFTER_SECONDS},
+        )
+
+
+async def pause(seconds: float) -> None:
+    """The delay of an answer (a seam for tests, which record it instead of waiting)."""
+    await asyncio.sleep(seconds)
+
+
+def _facts(request: Request, body: Any) -> RequestFacts:
+    query = dict(reversed(request.query_params.multi_items()))  # the first of a repeated one
+    return RequestFacts(
+        path={name: str(value) for name, value in request.path_params.items()},
+        query=query,
+        headers={name: value for name, value in request.headers.items()},
+        body=body,
+    )
+
+
+def _response(answer: Answer, preferences: Preferences, facts: RequestFacts) -> Response:
+    headers = dict(answer.headers)
+    headers["Specserve-Mock-Answer"] = answer.source
+    applied = preferences.applied()
+    if applied:
+        headers["Preference-Applied"] = applied
+    if not answer.has_body or answer.media_type is None:
+        return Response(status_code=answer.status, headers=headers)
+    values = {
+        "correlationId": correlation_id.get(),
+        **{f"path.{name}": value for name, value in facts.path.items()},
+        **{f"query.{name}": value for name, value in facts.query.items()},
+    }
+    body = fill_placeholders(answer.body, values)
+    if is_json_media_type(answer.media_type):
+        content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    else:
+        content = ("" if body is None else str(body)).encode("utf-8")
+    return Response(
+        content, status_code=answer.status, media_type=answer.media_type, headers=headers
+    )
