@@ -225,6 +225,9 @@ def test_serve_mock_without_names_mocks_every_api(serve_calls: list[dict[str, An
         (["serve", "--mock", "--latency", "9..3"], "latency"),
         (["serve", "--mock", "--fault-rate", "2"], "fraction"),
         (["serve", "--mock", "--reload", "--workers", "2"], "--reload runs one worker"),
+        (["serve", "--latency", "5..9", "--fault-rate", "0.1"], "--latency, --fault-rate apply to"),
+        (["serve", "--sandbox", "--mock-auth", "off"], "--mock-auth apply to mock mode only"),
+        (["serve", "--cors-origin", "http://a.test"], "--cors-origin applies to mock and sandbox"),
     ],
 )
 def test_serve_refuses_meaningless_mode_options(
