@@ -19,6 +19,24 @@ class ErrorStyle(Enum):
     B2C = "b2c"
 
 
+@dataclass(frozen=True)
+class PromisedErrors:
+    """The error statuses an API promises to document on its operations (`specserve lint`),
+    by what an operation takes: a client handles only the errors it was told about, so a new
+    operation that forgets its 401 is a gap in the contract, not a detail."""
+
+    # Every operation, whatever it takes.
+    every: tuple[int, ...] = ()
+    # Operations that ask for credentials (a security requirement naming a scheme).
+    secured: tuple[int, ...] = (401,)
+    # Operations with parameters or a request body: they can be asked wrongly.
+    with_input: tuple[int, ...] = (400,)
+    # Operations naming a resource in their path: it may not exist.
+    with_path_parameters: tuple[int, ...] = ()
+    # Operations taking a request body: it may be too large, or of a media type not taken.
+    with_body: tuple[int, ...] = ()
+
+
 class TokenIssuer(Enum):
     IDS = "ids"  # the IdentityServer stand-in (/ids)
     B2C = "b2c"  # the Azure AD B2C stand-in
@@ -52,6 +70,8 @@ class ApiDefinition:
     path_pattern: str | None = None
     # Where the real service serves its spec (JSON) and Swagger UI, served there too.
     native_docs: tuple[str, str] | None = None
+    # The error statuses its operations document (the default: 401 when secured, 400 on input).
+    promised_errors: PromisedErrors = PromisedErrors()
 
     def owns_path(self, path: str) -> bool:
         lowered = path.lower()
@@ -71,6 +91,8 @@ PRIMEDOCS = ApiDefinition(
     handler_package="handlers.primedocs",
     error_style=ErrorStyle.PROBLEM_DETAILS,
     audience="primedocs.webapi",
+    # As the vendor's document: 400, 401, 403 and 404 on every operation.
+    promised_errors=PromisedErrors(every=(400, 401, 403, 404), with_body=(413, 415)),
 )
 
 IDENTITY_SERVER = ApiDefinition(
@@ -81,6 +103,8 @@ IDENTITY_SERVER = ApiDefinition(
     handler_package="handlers.identity_server",
     error_style=ErrorStyle.OAUTH,
     infrastructure=True,
+    # The token endpoint: 400 and 401 as RFC 6749 section 5.2 says, 415 for a body not a form.
+    promised_errors=PromisedErrors(with_body=(415,)),
 )
 
 DFS = ApiDefinition(
@@ -93,6 +117,8 @@ DFS = ApiDefinition(
     audience="DFS.Api",
     path_prefixes=("/v1.0/", "/v1.2/", "/v1.3/", "/v2.0/", "/v3.0/", "/v3.1/"),
     localized=True,
+    # As the vendor's document: 400, 401, 403 and 500 everywhere (its 422 is listed unevenly).
+    promised_errors=PromisedErrors(every=(400, 401, 403, 500), with_path_parameters=(404,)),
 )
 
 ACCESS_CONTROL = ApiDefinition(
@@ -103,6 +129,10 @@ ACCESS_CONTROL = ApiDefinition(
     handler_package="handlers.accesscontrol",
     error_style=ErrorStyle.PROBLEM_DETAILS,
     api_keys=True,
+    # An API key opens every operation: 401 without one, and 500 documented everywhere.
+    promised_errors=PromisedErrors(
+        secured=(401, 500), with_path_parameters=(404,), with_body=(413, 415)
+    ),
 )
 
 ANSYSID = ApiDefinition(
@@ -124,6 +154,10 @@ ANSYSID = ApiDefinition(
         "/PersonalAccessTokens",
         "/health",
     ),
+    # As Access Control; GET /health opts out of security, and of the 500 (it answers 503).
+    promised_errors=PromisedErrors(
+        secured=(401, 500), with_path_parameters=(404,), with_body=(413, 415)
+    ),
 )
 
 B2C = ApiDefinition(
@@ -136,6 +170,9 @@ B2C = ApiDefinition(
     infrastructure=True,
     needed_by=("ansysid",),
     path_pattern=r"^/[^/]+/([^/]+/)?(oauth2/v2\.0/(authorize|token)|v2\.0/\.well-known/|discovery/v2\.0/keys)",
+    # Every path names a tenant (404 when unknown); the token endpoint's form body carries the
+    # client's credentials (401, invalid_client) and must be a form (415).
+    promised_errors=PromisedErrors(with_path_parameters=(404,), with_body=(401, 415)),
 )
 
 ALL_APIS: tuple[ApiDefinition, ...] = (

@@ -245,3 +245,23 @@ def test_serve_mock_and_sandbox_exclude_each_other(capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit):
         main(["serve", "--mock", "--sandbox"])
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_lint_passes_the_specs_and_fails_a_broken_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("SPECSERVE_SPECS_DIR", raising=False)
+    assert main(["lint"]) == 0
+    assert capsys.readouterr().out.strip().endswith("operations, 0 findings")
+
+    spec = Path(__file__).parent.parent / "specs" / "specserve-admin.yaml"
+    broken = tmp_path / "specserve-admin.yaml"
+    # The reset's answer loses its example.
+    text = spec.read_text(encoding="utf-8")
+    example = "              example:\n                resetAt: '2026-11-25T10:00:00Z'\n"
+    assert example in text
+    broken.write_text(text.replace(example, "", 1), encoding="utf-8")
+    assert main(["lint", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert f"{broken}: POST /reset 200 application/json: has no example" in out
+    assert "specserve lint: 1 spec, 2 operations, 1 finding" in out
