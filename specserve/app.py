@@ -16,13 +16,13 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from specserve.access_log import AccessLog
 from specserve.apis import SANDBOX_ADMIN, chosen_apis
 from specserve.context import Services
 from specserve.contract import Contract
+from specserve.cross_origin import CrossOrigin
 from specserve.docs import PREFIX, docs_app, native_docs_paths
 from specserve.errors import handle_error
 from specserve.formats import register_formats, route_numbers_as_text
@@ -33,9 +33,10 @@ from specserve.localization import ContentLanguage
 from specserve.mock.answers import MockAnswers
 from specserve.mock.auth import for_auth_mode
 from specserve.paths import CanonicalPaths, LiteralRoutesFirst
+from specserve.request_log import RecordRequests
 from specserve.request_names import CaseInsensitiveNames
 from specserve.routing import ChainedRouting
-from specserve.sandbox import CloseOnShutdown, RecordRequests, Sandbox
+from specserve.sandbox import CloseOnShutdown, Sandbox
 from specserve.settings import Settings
 from specserve.spec_checks import check_specs_once
 from specserve.validation import VALIDATOR_MAP
@@ -71,17 +72,6 @@ class MockResolver(ContractResolver):
     def resolve_function_from_operation_id(self, operation_id: str) -> Any:
         return self._answers.handler(operation_id)
 
-
-# What browser code may read of an answer across origins (besides the CORS-safelisted ones).
-EXPOSED_HEADERS = (
-    "X-Correlation-ID",
-    "Location",
-    "WWW-Authenticate",
-    "Retry-After",
-    "Preference-Applied",
-    "Specserve-Mock-Answer",
-    "Content-Language",
-)
 
 # Connexion logs each validation failure at ERROR with the offending values (client secrets
 # among them), warns on each request to an operation with several body media types, and logs
@@ -141,13 +131,7 @@ def create_app(settings: Settings | None = None) -> AccessLog:
     )
     if settings.mode != "real":
         # Client teams call mocks and sandboxes from browser apps in development.
-        app = CORSMiddleware(
-            app,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["*"],
-            allow_headers=["*"],
-            expose_headers=list(EXPOSED_HEADERS),
-        )
+        app = CrossOrigin(app, origins=settings.cors_origins)
     if sandbox is not None:
         app = CloseOnShutdown(app, sandbox)
     return AccessLog(app, services=services)
@@ -170,7 +154,9 @@ def _admin_paths(contracts: dict[str, Contract]) -> frozenset[str]:
     admin = contracts.get(SANDBOX_ADMIN.name)
     if admin is None:
         return frozenset()
-    return frozenset(SANDBOX_ADMIN.base_path + op.path for op in admin.operations.values())
+    return frozenset(
+        (SANDBOX_ADMIN.base_path + op.path).lower() for op in admin.operations.values()
+    )
 
 
 def _connexion_app(services: Services) -> AsyncApp:
@@ -256,7 +242,7 @@ class _PathDispatch:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         native = self.native_docs.get(path.rstrip("/").lower())
-        if path.rstrip("/") in self.api_paths:
+        if path.rstrip("/").lower() in self.api_paths:
             await self.api(scope, receive, send)
         elif scope["type"] == "http" and native is not None:
             await self.docs({**scope, "path": native}, receive, send)

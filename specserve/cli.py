@@ -236,19 +236,6 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     )
     if args.reload and settings.workers != 1:
         raise CommandError("--reload runs one worker: leave out --workers")
-    mock_only = [
-        option
-        for option, value in (
-            ("--mock-auth", args.mock_auth),
-            ("--latency", args.latency),
-            ("--fault-rate", args.fault_rate),
-        )
-        if value is not None
-    ]
-    if mock_only and settings.mode != "mock":
-        raise CommandError(f"{', '.join(mock_only)} apply to mock mode only: add --mock")
-    if args.cors_origin and settings.mode == "real":
-        raise CommandError("--cors-origin applies to mock and sandbox mode (--mock, --sandbox)")
     settings.check()
     # Prepare once here, so that workers starting together find the schema and key in place.
     # (A sandbox makes its own store.)

@@ -166,9 +166,7 @@ def render(api: ApiDefinition | None, error: ApiError, path: str = "") -> Connex
         headers["Cache-Control"] = "no-store"
     elif api is not None and api.error_style is ErrorStyle.DFS_ENVELOPE:
         body = {
-            "Code": _ENVELOPE_CODES.get(
-                error.status, "BadRequest" if error.status < 500 else "InternalServerError"
-            ),
+            "Code": envelope_code(error.status),
             "SubCode": error.sub_code or "NA",
             "Message": error.detail,
             "CorrelationId": correlation_id.get(),
@@ -184,6 +182,15 @@ def render(api: ApiDefinition | None, error: ApiError, path: str = "") -> Connex
         body=json.dumps(body).encode("utf-8"),
         headers=headers,
     )
+
+
+def envelope_code(status: int) -> str:
+    """The DFS envelope's `Code` for a status."""
+    return _ENVELOPE_CODES.get(status, "BadRequest" if status < 500 else "InternalServerError")
+
+
+def status_phrase(status: int) -> str:
+    return _phrase(status)
 
 
 def _b2c_error_page(error: ApiError) -> ConnexionResponse:

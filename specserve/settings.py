@@ -93,8 +93,28 @@ class Settings:
             raise SettingsError(
                 "the sandbox keeps its state and request log in its one process: use one worker"
             )
+        self._check_mode_settings()
         if self.request_log_size < 1:
             raise SettingsError("SPECSERVE_REQUEST_LOG_SIZE must be at least 1")
+
+    def _check_mode_settings(self) -> None:
+        """Settings of one mode given to another would be ignored: refused instead."""
+        defaults = Settings()
+        mock_only = [
+            name
+            for name, changed in (
+                ("--mock-auth (SPECSERVE_MOCK_AUTH)", self.mock_auth != defaults.mock_auth),
+                ("--latency (SPECSERVE_LATENCY)", self.latency_ms != defaults.latency_ms),
+                ("--fault-rate (SPECSERVE_FAULT_RATE)", self.fault_rate != defaults.fault_rate),
+            )
+            if changed
+        ]
+        if mock_only and self.mode != "mock":
+            raise SettingsError(f"{', '.join(mock_only)} apply to mock mode only (--mock)")
+        if self.cors_origins != defaults.cors_origins and self.mode == "real":
+            raise SettingsError(
+                "--cors-origin (SPECSERVE_CORS_ORIGINS) applies to mock and sandbox mode"
+            )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

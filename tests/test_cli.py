@@ -225,9 +225,12 @@ def test_serve_mock_without_names_mocks_every_api(serve_calls: list[dict[str, An
         (["serve", "--mock", "--latency", "9..3"], "latency"),
         (["serve", "--mock", "--fault-rate", "2"], "fraction"),
         (["serve", "--mock", "--reload", "--workers", "2"], "--reload runs one worker"),
-        (["serve", "--latency", "5..9", "--fault-rate", "0.1"], "--latency, --fault-rate apply to"),
-        (["serve", "--sandbox", "--mock-auth", "off"], "--mock-auth apply to mock mode only"),
-        (["serve", "--cors-origin", "http://a.test"], "--cors-origin applies to mock and sandbox"),
+        (
+            ["serve", "--latency", "5..9", "--fault-rate", "0.1"],
+            "--latency (SPECSERVE_LATENCY), --fault-rate (SPECSERVE_FAULT_RATE) apply to mock",
+        ),
+        (["serve", "--sandbox", "--mock-auth", "off"], "--mock-auth (SPECSERVE_MOCK_AUTH) apply"),
+        (["serve", "--cors-origin", "http://a.test"], "--cors-origin (SPECSERVE_CORS_ORIGINS)"),
     ],
 )
 def test_serve_refuses_meaningless_mode_options(
@@ -239,6 +242,16 @@ def test_serve_refuses_meaningless_mode_options(
     assert main(argv) == 2
     assert message in capsys.readouterr().err
     assert serve_calls == []
+
+
+def test_mode_settings_from_the_environment_are_checked_too(
+    serve_calls: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SPECSERVE_FAULT_RATE", "1")
+    assert main(["serve", "--sandbox"]) == 2
+    assert "--fault-rate (SPECSERVE_FAULT_RATE) apply to mock mode only" in capsys.readouterr().err
 
 
 def test_serve_mock_and_sandbox_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,8 +21,9 @@ from starlette.responses import Response
 
 from specserve.context import correlation_id
 from specserve.contract import Contract, is_json_media_type
+from specserve.errors import envelope_code, status_phrase
 from specserve.mock.fixtures import fill_placeholders, load_api_fixtures
-from specserve.mock.generate import fingerprint
+from specserve.mock.generate import fingerprint, prepare_patterns
 from specserve.mock.matchers import RequestFacts
 from specserve.mock.prefer import Preferences, parse_prefer
 from specserve.mock.selection import Answer, MockOperation, mock_operations
@@ -54,6 +55,13 @@ class MockAnswers:
             by_id = mock_operations(contract.document, fixtures)
             for operation in contract.operations.values():
                 self._operations[operation.function] = by_id[operation.operation_id]
+        prepare_patterns(
+            [
+                response.schema
+                for op in self._operations.values()
+                for response in op.responses.values()
+            ]
+        )
 
     def handler(self, function: str) -> Handler:
         operation = self._operations[function]
@@ -114,6 +122,22 @@ def _facts(request: Request, body: Any) -> RequestFacts:
     )
 
 
+def _consistent(body: Any, status: int) -> Any:
+    """An error body that agrees with its answer, whichever rule chose it: a spec example's or
+    generated data's id and status are the request's own (as fixtures say with placeholders)."""
+    if status < 400 or not isinstance(body, dict):
+        return body
+    body = dict(body)
+    if "CorrelationId" in body:  # the DFS envelope
+        body["CorrelationId"] = correlation_id.get()
+        body["Code"] = envelope_code(status)
+    if "traceId" in body:  # problem details
+        body["traceId"] = correlation_id.get()
+        body["status"] = status
+        body["title"] = status_phrase(status)
+    return body
+
+
 def _response(answer: Answer, preferences: Preferences, facts: RequestFacts) -> Response:
     headers = dict(answer.headers)
     headers["Specserve-Mock-Answer"] = answer.source
@@ -127,7 +151,7 @@ def _response(answer: Answer, preferences: Preferences, facts: RequestFacts) -> 
         **{f"path.{name}": value for name, value in facts.path.items()},
         **{f"query.{name}": value for name, value in facts.query.items()},
     }
-    body = fill_placeholders(answer.body, values)
+    body = _consistent(fill_placeholders(answer.body, values), answer.status)
     if is_json_media_type(answer.media_type):
         content = json.dumps(body, ensure_ascii=False).encode("utf-8")
     else:

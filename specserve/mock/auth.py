@@ -10,7 +10,6 @@ from typing import Any
 
 from specserve.contract import HTTP_METHODS
 
-MOCK_AUTH_MODES = ("verify", "presence", "off")
 # RFC 6750's token68: what a bearer token may look like at all.
 _TOKEN68 = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")
 _PRESENCE_FUNCTIONS = {

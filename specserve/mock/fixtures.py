@@ -15,12 +15,13 @@ examples:
 Every status with examples has exactly one default. Body strings may name values of the
 request, filled in as it is answered: `{{correlationId}}` (the DFS envelope's `CorrelationId`,
 problem details' `traceId`), `{{path.NAME}}` and `{{query.NAME}}` (so that a 404 names the id
-asked for). Files are read once per version of them.
+asked for). Files are read when the server starts (`--reload` restarts it when one changes).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -127,6 +128,13 @@ def _example(path: Path, name: str, raw: Any) -> MockExample:
         conditions = parse_conditions(raw.get("when") or {})
     except ValueError as error:
         raise FixtureError(f"{where}: {error}") from None
+    try:
+        json.dumps(raw.get("body"))
+    except (TypeError, ValueError):
+        raise FixtureError(
+            f"{where}: `body` holds a value JSON cannot carry (YAML reads an unquoted date or "
+            "time as one: quote it)"
+        ) from None
     return MockExample(
         name=name,
         status=status,

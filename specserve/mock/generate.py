@@ -14,6 +14,7 @@ import hashlib
 import random
 import re
 import string
+import threading
 import uuid
 from typing import Any
 
@@ -170,6 +171,36 @@ def _merge_all_of(schema: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def prepare_patterns(schemas: list[Any]) -> threading.Thread:
+    """Find text for the patterns of these schemas in a background thread: Hypothesis may take
+    a second for one, which would otherwise stall the server's event loop on first use."""
+    found: list[tuple[str, int, int | None]] = []
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.append((node["pattern"], node.get("minLength", 0), node.get("maxLength")))
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(schemas)
+
+    def work() -> None:
+        for pattern, low, high in dict.fromkeys(found):
+            _matching(pattern, low, high)
+
+    thread = threading.Thread(target=work, name="specserve-mock-patterns", daemon=True)
+    thread.start()
+    return thread
+
+
+# Hypothesis runs one search at a time: the background preparation and a request may both ask.
+_FINDING = threading.Lock()
+
+
 @functools.lru_cache(maxsize=256)
 def _matching(pattern: str, low: int, high: int | None) -> str:
     """The simplest text matching a pattern, found once per pattern: Hypothesis's regex
@@ -178,11 +209,12 @@ def _matching(pattern: str, low: int, high: int | None) -> str:
         if re.search(pattern, candidate) and low <= len(candidate) <= (high or len(candidate)):
             return candidate
     quiet = settings(database=None, derandomize=True, suppress_health_check=list(HealthCheck))
-    text: str = find(
-        strategies.from_regex(pattern, fullmatch=True).filter(
-            lambda s: low <= len(s) <= (high if high is not None else len(s))
-        ),
-        lambda _: True,
-        settings=quiet,
-    )
+    with _FINDING:
+        text: str = find(
+            strategies.from_regex(pattern, fullmatch=True).filter(
+                lambda s: low <= len(s) <= (high if high is not None else len(s))
+            ),
+            lambda _: True,
+            settings=quiet,
+        )
     return text

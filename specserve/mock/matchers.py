@@ -8,14 +8,17 @@ when:
   body:   {Filter.UserName: bill, Emails.0: {present: true}}   # a dotted path into the JSON
 ```
 
-Path, query and header values are text and compare as text; body values compare as JSON
-values. Header names are matched without regard to case; query and body names are the spec's
-(the runtime binds requests in that casing).
+Values compare as the real services bind them: a uuid as a uuid (without regard to case),
+a whole number as a number (`01` is `1`), `true`/`false` without regard to case; other path,
+query and header values as text, body values as JSON values. Header names are matched without
+regard to case; query and body names are the spec's (the runtime binds requests in that
+casing). A pattern is searched in the text as sent (add `(?i)` to ignore case).
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -78,7 +81,9 @@ class Condition:
 
 def _same(value: Any, expected: Any, textual: bool) -> bool:
     if textual:
-        return str(value) == _as_text(expected)
+        return _bound(str(value)) == _bound(_as_text(expected))
+    if isinstance(value, str) and isinstance(expected, str):
+        return _bound_uuid(value) == _bound_uuid(expected)
     if isinstance(value, bool) or isinstance(expected, bool):
         return value is expected  # JSON's true is not 1
     return bool(value == expected)
@@ -89,6 +94,26 @@ def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+_INTEGER = re.compile(r"^\s*[+-]?[0-9]{1,18}\s*$")
+
+
+def _bound(text: str) -> object:
+    """Text as ASP.NET's model binding reads it for a comparison: a uuid, a number, a boolean,
+    or the text itself."""
+    if _INTEGER.match(text):
+        return int(text)
+    if text.strip().lower() in ("true", "false"):
+        return text.strip().lower() == "true"
+    return _bound_uuid(text)
+
+
+def _bound_uuid(text: str) -> object:
+    try:
+        return uuid.UUID(text) if len(text) in (32, 36, 38) else text
+    except ValueError:
+        return text
 
 
 def parse_conditions(when: Any) -> tuple[Condition, ...]:

@@ -5,6 +5,7 @@ ignored, as RFC 7240 asks; a known one with a meaningless value is the client's 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,6 +13,8 @@ from store.errors import Invalid
 
 # A longer delay is a mistake rather than a test of a client's timeout.
 MAX_DELAY_MS = 60_000
+# ASCII digits, few of them: str.isdigit() also takes "²" and int() refuses 4,300 digits.
+_NUMBER = re.compile(r"^[0-9]{1,6}$")
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,13 @@ def parse_prefer(headers: Iterable[str]) -> Preferences:
             name, _, value = token.split(";", 1)[0].strip().partition("=")
             values[name.strip().lower()] = value.strip().strip('"')
     code = values.get("code")
-    if code is not None and not (code.isdigit() and 100 <= int(code) <= 599):
+    if code is not None and not (_NUMBER.match(code) and 100 <= int(code) <= 599):
         raise Invalid(f"Prefer: code={code} is not an HTTP status code.")
     dynamic = values.get("dynamic")
     if dynamic is not None and dynamic.lower() not in ("true", "false"):
         raise Invalid(f"Prefer: dynamic={dynamic} must be true or false.")
     delay = values.get("delay")
-    if delay is not None and not (delay.isdigit() and int(delay) <= MAX_DELAY_MS):
+    if delay is not None and not (_NUMBER.match(delay) and int(delay) <= MAX_DELAY_MS):
         raise Invalid(
             f"Prefer: delay={delay} must be a whole number of milliseconds up to {MAX_DELAY_MS}."
         )

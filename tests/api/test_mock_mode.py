@@ -381,3 +381,39 @@ def test_a_malformed_fixture_file_stops_the_start_naming_it(
     (own_fixtures / "mock/dfs/getIdentity.yaml").write_text("examples: {a: {status: 200}}")
     with pytest.raises(FixtureError, match=r"getIdentity\.yaml.*default: true"):
         create_app(mock_settings(mock_database, data_dir, fixtures_dir=own_fixtures, apis=("dfs",)))
+
+
+def test_ids_are_matched_as_the_api_binds_them(
+    mock_client: TestClient, dfs_token: dict[str, str]
+) -> None:
+    response = get_identity(mock_client, dfs_token, BILL.upper())
+    assert response.json()["LastName"] == "Doe"
+
+
+def test_error_answers_from_examples_or_generated_data_agree_with_their_status(
+    mock_client: TestClient, dfs_token: dict[str, str]
+) -> None:
+    for prefer in ("code=500", "code=404, dynamic=true", "code=422, dynamic=true"):
+        response = get_identity(mock_client, dfs_token, BILL, Prefer=prefer)
+        code = {500: "InternalServerError", 404: "NotFound", 422: "UnprocessableEntity"}
+        assert envelope(response, response.status_code)["Code"] == code[response.status_code]
+    generated = mock_client.get(
+        f"{AC}/identities/{UNKNOWN}", headers={**KEY_HEADER, "Prefer": "code=404, dynamic=true"}
+    )
+    body = generated.json()
+    assert (body["status"], body["title"], body["traceId"]) == (
+        404,
+        "Not Found",
+        generated.headers["x-correlation-id"],
+    )
+
+
+def test_a_fixture_value_json_cannot_carry_is_refused_at_start(
+    mock_database: str, data_dir: Path, own_fixtures: Path
+) -> None:
+    path = own_fixtures / "mock/dfs/getRole.yaml"
+    text = path.read_text()
+    assert "CreatedDate: '" in text or 'CreatedDate: "' in text
+    path.write_text(text.replace("CreatedDate: '", "CreatedDate: ", 1).replace("Z'", "Z", 1))
+    with pytest.raises(FixtureError, match=r"getRole\.yaml.*quote it"):
+        create_app(mock_settings(mock_database, data_dir, fixtures_dir=own_fixtures, apis=("dfs",)))

@@ -3,6 +3,10 @@ client writes it reads back until it resets the sandbox; its recent requests are
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +15,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from specserve.app import create_app
+from specserve.request_log import CapturedBody
+from specserve.sandbox import remove_orphans
 from specserve.settings import Settings, SettingsError
+from tests.api.test_b2c_signin import authorize, create_pat, redirected
 from tests.support.accesscontrol import ANDERS, BASE, KEY_HEADER, problem
 from tests.support.dfs import identity_auth
 
@@ -124,3 +131,121 @@ def test_each_sandbox_has_its_own_data(data_dir: Path) -> None:
     assert second.get(f"{BASE}/identities/{NEW}", headers=KEY_HEADER).status_code == 404
     for app in apps:
         app.services.store.dispose()
+
+
+def _log(sandbox: TestClient, limit: int = 1) -> Any:
+    listed = sandbox.get(f"/_specserve/requests?limit={limit}")
+    assert listed.status_code == 200
+    return listed.json()
+
+
+def test_secrets_in_large_bodies_are_redacted_too(sandbox: TestClient) -> None:
+    body = {**NEW_IDENTITY, "description": "x" * 5000, "password": "Sup3r-Secret!"}
+    sandbox.post(f"{BASE}/identities", headers=KEY_HEADER, json=body)
+    (entry,) = _log(sandbox)
+    assert "Sup3r-Secret!" not in str(entry)
+    assert entry["request"]["body"].endswith("…")
+    huge = json.dumps({"password": "Sup3r-Secret!", "padding": "y" * 70_000}).encode()
+    headers = {**KEY_HEADER, "Content-Type": "application/json"}
+    sandbox.post(f"{BASE}/identities", headers=headers, content=huge)
+    (entry,) = _log(sandbox)
+    assert (
+        entry["request"]["body"] == f"({len(huge)} bytes, too large to look for secrets: not shown)"
+    )
+
+
+def test_unreadable_bodies_are_not_shown_and_the_log_stays_json(sandbox: TestClient) -> None:
+    json_body = {"Content-Type": "application/json", **KEY_HEADER}
+    sandbox.post(f"{BASE}/identities", headers=json_body, content=b'{"type": NaN}')
+    sandbox.post(f"{BASE}/identities", headers=json_body, content=b"[" * 1500)
+    nested, nan = _log(sandbox, 2)
+    assert nan["request"]["body"] == "(13 bytes, not valid JSON: not shown)"
+    assert nested["request"]["body"] == "(1500 bytes, not valid JSON: not shown)"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "shown"),
+    [
+        (
+            "text/plain",
+            b'{"password": "S3cret", "name": "x"}',
+            '{"password": "(redacted)", "name": "x"}',
+        ),
+        (
+            "text/plain",
+            b"grant_type=password&password=S3cret",
+            "grant_type=password&password=(redacted)",
+        ),
+        ("application/x-www-form-urlencoded", b"code=abc&state=1", "code=%28redacted%29&state=1"),
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\n",
+            "(5 bytes of multipart/form-data: not shown)",
+        ),
+        ("application/octet-stream", b"\xff\xfe", {"base64": "//4=", "size": 2}),
+        (
+            "application/json",
+            b'{"tokenId": "1", "token_type": "Bearer", "access_token": "a", "Key": "k"}',
+            {
+                "tokenId": "1",
+                "token_type": "Bearer",
+                "access_token": "(redacted)",
+                "Key": "(redacted)",
+            },
+        ),
+    ],
+)
+def test_what_the_log_shows_of_a_body(content_type: str, body: bytes, shown: Any) -> None:
+    captured = CapturedBody()
+    captured.add(body)
+    assert captured.shown(content_type) == shown
+
+
+def test_codes_and_hints_of_the_sign_in_are_redacted_but_ids_are_not(data_dir: Path) -> None:
+    app = create_app(sandbox_settings(data_dir, apis=("ansysid",)))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        pat = create_pat(client)
+        signed_in = authorize(client, id_token_hint=pat["token"])
+        code = redirected(signed_in)["code"]
+        authorize_entry, create_entry = _log(client, 3)[:2]
+    logged = str(authorize_entry) + str(create_entry)
+    assert pat["token"] not in logged and code not in logged
+    assert "id_token_hint=%28redacted%29" in authorize_entry["query"]
+    assert "code=%28redacted%29" in authorize_entry["response"]["headers"]["location"]
+    assert create_entry["response"]["body"]["tokenId"] == pat["tokenId"]
+    assert create_entry["response"]["body"]["token"] == "(redacted)"
+    app.services.store.dispose()
+
+
+def test_the_sandbox_operations_refuse_other_origins(sandbox: TestClient) -> None:
+    for method, path in (("GET", "/_specserve/requests"), ("POST", "/_specserve/reset")):
+        evil = {"Origin": "https://evil.example", "Content-Type": "text/plain"}
+        refused = sandbox.request(method, path, headers=evil, content=b"x")
+        problem(refused, 403)
+        assert "access-control-allow-origin" not in refused.headers
+        own = sandbox.request(method, path, headers={"Origin": "http://testserver"})
+        assert own.status_code == 200
+    # The APIs themselves are open to browsers.
+    api = sandbox.get(f"{BASE}/identities", headers={**KEY_HEADER, "Origin": "https://a.test"})
+    assert api.headers["access-control-allow-origin"] == "*"
+
+
+def test_the_sandbox_operations_in_another_case_are_not_logged(sandbox: TestClient) -> None:
+    sandbox.get("/_SPECSERVE/requests")
+    sandbox.post("/_Specserve/reset")
+    assert _log(sandbox, 10) == []
+
+
+def test_folders_of_sandboxes_whose_process_died_are_removed(tmp_path: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead, alive = tmp_path / "specserve-sandbox-dead", tmp_path / "specserve-sandbox-alive"
+    for folder, pid in ((dead, finished.stdout.strip()), (alive, str(os.getpid()))):
+        folder.mkdir()
+        (folder / "owner.pid").write_text(pid)
+    assert remove_orphans(tmp_path) == [dead]
+    assert alive.is_dir() and not dead.exists()

@@ -39,7 +39,18 @@ def test_prefer_ignores_preferences_it_does_not_know() -> None:
 
 @pytest.mark.parametrize(
     "header",
-    ["code=abc", "code=99", "code=600", "dynamic=maybe", "delay=-1", "delay=60001", "example="],
+    [
+        "code=abc",
+        "code=99",
+        "code=600",
+        "code=\u00b2",
+        "code=" + "0" * 5000 + "404",
+        "dynamic=maybe",
+        "delay=-1",
+        "delay=60001",
+        "delay=\u00b9",
+        "example=",
+    ],
 )
 def test_a_meaningless_preference_is_the_clients_error(header: str) -> None:
     with pytest.raises(Invalid, match="Prefer"):
@@ -48,7 +59,7 @@ def test_a_meaningless_preference_is_the_clients_error(header: str) -> None:
 
 FACTS = RequestFacts(
     path={"identityId": "3fa85f64-5717-4562-b3fc-2c963f66afa4"},
-    query={"PageSize": "20"},
+    query={"PageSize": "20", "All": "True"},
     headers={"x-tenant": "bluebank"},
     body={"Filter": {"UserName": "bdou", "Active": True}, "Ids": [7, 8], "Count": 1},
 )
@@ -58,18 +69,25 @@ FACTS = RequestFacts(
     ("when", "holds"),
     [
         ({"path": {"identityId": "3fa85f64-5717-4562-b3fc-2c963f66afa4"}}, True),
-        ({"path": {"identityId": "3FA85F64-5717-4562-B3FC-2C963F66AFA4"}}, False),
+        # Bound as ASP.NET binds them: a uuid without regard to case, numbers as numbers.
+        ({"path": {"identityId": "3FA85F64-5717-4562-B3FC-2C963F66AFA4"}}, True),
+        ({"path": {"identityId": "3fa85f64-5717-4562-b3fc-2c963f66afa5"}}, False),
+        ({"query": {"PageSize": "020"}}, True),
+        ({"query": {"PageSize": "21"}}, False),
+        ({"header": {"X-Tenant": "BlueBank"}}, False),
         ({"path": {"identityId": {"pattern": "^3fa8"}}}, True),
         ({"path": {"identityId": {"pattern": "^0{8}-"}}}, False),
         ({"query": {"PageSize": 20}}, True),  # YAML's number, the request's text
         ({"query": {"PageSize": {"in": ["10", "20"]}}}, True),
         ({"query": {"Page": {"present": False}}}, True),
+        ({"query": {"All": True}}, True),
         ({"query": {"Page": "1"}}, False),
         ({"header": {"X-Tenant": "bluebank"}}, True),
         ({"body": {"Filter.UserName": "bdou"}}, True),
         ({"body": {"Filter.Active": True}}, True),
         ({"body": {"Count": True}}, False),  # JSON's 1 is not true
         ({"body": {"Ids.1": 8}}, True),
+        ({"body": {"Filter.UserName": "BDOU"}}, False),  # JSON text is compared as sent
         ({"body": {"Ids.5": {"present": True}}}, False),
         ({"body": {"Filter.UserName": "bdou"}, "query": {"PageSize": "10"}}, False),
     ],
