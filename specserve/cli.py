@@ -17,7 +17,7 @@ import uvicorn
 import uvicorn.config
 import yaml
 
-from specserve import cli_access, cli_lint
+from specserve import cli_access, cli_contract, cli_lint
 from specserve.apis import ALL_APIS, API_NAMES, TokenIssuer
 from specserve.app import StoreNotMigrated, prepare_database
 from specserve.contract import Contract
@@ -185,6 +185,7 @@ def _parser() -> argparse.ArgumentParser:
     reset.set_defaults(run=_db_reset)
     cli_access.add_commands(commands)
     cli_lint.add_commands(commands)
+    cli_contract.add_commands(commands)
     return parser
 
 
