@@ -74,6 +74,12 @@ class LinkedSpec:
         return dict(yaml.safe_load(self.path.read_text()))
 
     @cached_property
+    def base_path(self) -> str:
+        """Where the spec's paths are served (its first server URL: `/webapi`, or the root)."""
+        servers = self.document.get("servers") or [{"url": "/"}]
+        return str(servers[0]["url"]).rstrip("/")
+
+    @cached_property
     def operations(self) -> dict[str, Operation]:
         found = {}
         for path, item in self.document["paths"].items():
@@ -134,7 +140,9 @@ class LinkedSpec:
     ) -> Response:
         """The operation's request, with its body only when the operation takes one."""
         operation = self.operations[operation_id]
-        url = PATH_PARAMETER.sub(lambda match: str(path[match.group(1)]), operation.path)
+        url = self.base_path + PATH_PARAMETER.sub(
+            lambda match: str(path[match.group(1)]), operation.path
+        )
         kwargs: dict[str, Any] = {"headers": headers}
         if operation_id in self.query_examples:
             kwargs["params"] = self.example_query(operation_id)
