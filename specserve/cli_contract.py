@@ -61,6 +61,15 @@ def add_commands(commands: Any) -> None:
         metavar="PHASE,...",
         help=f"the phases to run (default: all of {','.join(contract_test.PHASES)})",
     )
+    command.add_argument(
+        "--include-operation-id",
+        action="append",
+        metavar="ID",
+        help=(
+            "test only the operation with this operationId; repeat for several (default: all); "
+            "the stateful phase needs operations whose links lead to each other"
+        ),
+    )
     command.add_argument("--seed", type=int, metavar="N", help="the random seed, to repeat a run")
     command.add_argument(
         "--report",
@@ -99,6 +108,7 @@ def _contract_test(args: argparse.Namespace, settings: Settings) -> int:
         phases=args.phases,
         seed=args.seed,
         junit=args.report,
+        operation_ids=tuple(dict.fromkeys(args.include_operation_id or [])),
     )
     try:
         return contract_test.contract_test(options, settings.specs_dir, settings.fixtures_dir)

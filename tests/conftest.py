@@ -134,8 +134,14 @@ def auth(client: TestClient) -> dict[str, str]:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The Schemathesis runs are the longest items (a minute or two each): started first, they
-    # run beside the many short ones instead of leaving one worker busy at the end.
-    items.sort(key=lambda item: item.get_closest_marker("contract") is None)
+    # run beside the many short ones instead of leaving one worker busy at the end. The longest
+    # of them, contract-test over HTTP against a served process (tests/e2e), go first of all.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("contract") is None,
+            item.path.parent.name != "e2e",
+        )
+    )
 
 
 # Cases sent by the xdist workers, gathered by the controlling process as each worker ends.

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli_w
 
-from specserve import contract_test
+from specserve import cli, contract_test
 from specserve.apis import ACCESS_CONTROL, ANSYSID, DFS, PRIMEDOCS, ApiDefinition
 
 
@@ -40,9 +41,7 @@ def test_one_junit_file_or_one_per_api() -> None:
 
 def test_the_config_carries_each_apis_settings_and_the_credentials() -> None:
     def config(api: ApiDefinition, headers: dict[str, str]) -> dict[str, Any]:
-        return tomllib.loads(
-            contract_test.to_toml(contract_test.schemathesis_settings(api, headers))
-        )
+        return tomllib.loads(tomli_w.dumps(contract_test.schemathesis_settings(api, headers)))
 
     dfs = config(DFS, {"Authorization": 'Bearer "quoted" \\ token'})
     assert dfs["generation"]["allow-x00"] is False
@@ -51,6 +50,37 @@ def test_the_config_carries_each_apis_settings_and_the_credentials() -> None:
     assert config(ANSYSID, {})["generation"]["allow-extra-parameters"] is False
     access = config(ACCESS_CONTROL, {"x-api-key": "k"})
     assert "allow-extra-parameters" not in access["generation"] and access["checks"] == {}
+
+
+def test_operation_ids_restrict_the_run_to_those_operations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run: list[contract_test.Options] = []
+
+    def contract_test_run(options: contract_test.Options, *_: Any) -> int:
+        run.append(options)
+        return 0
+
+    monkeypatch.setattr(contract_test, "contract_test", contract_test_run)
+    argv = ["contract-test", "--base-url", "http://localhost:8080", "--api", "accesscontrol"]
+    repeated = ["getIdentity", "addIdentity", "getIdentity"]
+    assert cli.main([*argv, *(f"--include-operation-id={name}" for name in repeated)]) == 0
+    assert cli.main(argv) == 0
+    assert [options.operation_ids for options in run] == [("getIdentity", "addIdentity"), ()]
+
+    def command(options: contract_test.Options) -> list[str]:
+        server = contract_test.Server("http://localhost:8080")
+        spec = Path("specs/accesscontrol.yaml")
+        return contract_test.schemathesis_command(
+            spec, server, ACCESS_CONTROL, options, Path("scratch")
+        )
+
+    restricted = command(run[0])
+    assert restricted[-4:] == [
+        *("--include-operation-id", "getIdentity"),
+        *("--include-operation-id", "addIdentity"),
+    ]
+    assert "--include-operation-id" not in command(run[1])
 
 
 def _scenario(phase: str, label: str, cases: list[tuple[str, str, list[str]]]) -> dict:
