@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from schemathesis.auths import GLOBAL_AUTH_STORAGE
 
 from tests.contract.conftest import served_ansysid_schema, served_schema
-from tests.contract.test_contracts import KeyInHeader
-from tests.contract.test_stateful import run_flows, start_scenarios_at
+from tests.contract.test_contracts import HYPOTHESIS, KeyInHeader
+from tests.contract.test_stateful import CREATES, run_flows, start_scenarios_at
 from tests.support.accesscontrol import DEMO_KEY
 from tests.support.contract_runs import ansysid_auth, api_token, dfs_auth, record_case
 from tests.support.tokens import bearer
@@ -21,12 +21,7 @@ from tests.support.tokens import bearer
 pytestmark = pytest.mark.contract
 
 # Mock answers do not depend on stored state, so fewer examples cover them than real mode.
-MOCK = settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
+MOCK = settings(HYPOTHESIS, max_examples=40)
 
 primedocs = schemathesis.pytest.from_fixture("mock_primedocs_schema")
 dfs = schemathesis.pytest.from_fixture("mock_dfs_schema")
@@ -79,9 +74,7 @@ SANDBOX_SCENARIOS = 30
 def test_dfs_sandbox_flows_follow_the_links(
     sandbox_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start_scenarios_at(
-        {"POST /v1.2/identities", "POST /v2.0/roles", "POST /v1.0/participants"}, monkeypatch
-    )
+    start_scenarios_at(CREATES, monkeypatch)
     followed = run_flows(
         served_schema(sandbox_app, "dfs", also_accepted="422"),
         sandbox_app,

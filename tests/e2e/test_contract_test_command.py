@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import threading
-import time
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.e2e.test_serve import SPECSERVE, environment, free_port, run_server
+from tests.e2e.test_serve import SPECSERVE, environment, run_server
+from tests.support.planted import serving
 
 server = contextmanager(run_server)
 
@@ -88,25 +85,6 @@ def broken_primedocs() -> Starlette:
     app.add_exception_handler(404, lambda request, error: _problem(404, "Not Found"))
     app.add_exception_handler(405, lambda request, error: _problem(405, "Method Not Allowed"))
     return app
-
-
-@contextmanager
-def serving(app: Starlette) -> Iterator[str]:
-    port = free_port()
-    uvicorn_server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not uvicorn_server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        uvicorn_server.should_exit = True
-        thread.join(timeout=20)
 
 
 def test_a_server_that_breaks_the_contract_fails_with_the_check_and_curl(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
 import time
 import uuid
@@ -24,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.e2e.test_serve import free_port
 from tests.support.accesscontrol import ANDERS, BASE, BERIT, CARL
 
 API_KEY = "planted-key"
@@ -268,7 +268,7 @@ def _text(value: Any, limit: int) -> bool:
 @contextmanager
 def serving(app: Starlette) -> Iterator[str]:
     """The app on a free loopback port, in a thread (uvicorn); yields its base URL."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -281,9 +281,3 @@ def serving(app: Starlette) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=20)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
