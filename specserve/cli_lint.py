@@ -19,7 +19,9 @@ def add_commands(commands: Any) -> None:
             "Check each spec: valid OpenAPI 3.0.3; every operation named, tagged, summarized and "
             "secured (or opted out with `security: []`); an example for every response body; "
             "examples that match their schemas; the error responses its API promises; no "
-            "recursive schemas. Prints one finding a line; exits 1 if there are any."
+            "recursive schemas; links that name real operations and parameters; a link from "
+            "every create, update and delete to the read of what it writes. Prints one finding "
+            "a line; exits 1 if there are any."
         ),
     )
     lint.add_argument(

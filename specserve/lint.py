@@ -8,6 +8,7 @@ one the command accepts.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,6 +287,80 @@ def _reaches(schemas: dict[str, Any], target: str, node: Any, seen: set[str]) ->
     return False
 
 
+def writes_link_to_their_reads(spec: str, document: Document) -> list[Finding]:
+    """Stateful tests walk a resource's life by the links: a create links to the read of what it
+    makes (`POST /things` to `GET /things/{id}`), an update and a delete to the read of their own
+    path (update then read; delete then read, gone)."""
+    reads = {
+        operation.path: operation
+        for operation in operations(document)
+        if _method(operation) == "GET"
+    }
+    findings = []
+    for operation in operations(document):
+        read = _read_of(operation, reads)
+        if read is None or "operationId" not in read.spec:
+            continue
+        target = read.spec["operationId"]
+        if target not in {link.get("operationId") for _, _, link in links(operation, document)}:
+            findings.append(
+                Finding(spec, operation.label, f"has no link to {target} ({read.label})")
+            )
+    return findings
+
+
+def _method(operation: Operation) -> str:
+    return operation.label.split(" ", 1)[0]
+
+
+def _read_of(operation: Operation, reads: dict[str, Operation]) -> Operation | None:
+    """The read a write's answer should link to: the GET of a created item, or of its path."""
+    method = _method(operation)
+    if method in ("PUT", "PATCH", "DELETE"):
+        return reads.get(operation.path)
+    if method == "POST":
+        item = re.compile(re.escape(operation.path.rstrip("/")) + r"/\{[^/{}]+\}")
+        return next((read for path, read in reads.items() if item.fullmatch(path)), None)
+    return None
+
+
+def links(operation: Operation, document: Document) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(status, name, link) for the links of the operation's success answers."""
+    for status, response in responses(operation, document):
+        if status.startswith("2"):
+            for name, link in (response.get("links") or {}).items():
+                yield status, name, follow(link, document)
+
+
+def links_are_whole(spec: str, document: Document) -> list[Finding]:
+    """Every link names an operation of the spec by its operationId, and only parameters that
+    operation takes: a link that cannot be followed is a flow the tests never walk. (A path
+    parameter a link leaves out, such as the caller's tenant, the client fills in.)"""
+    by_id = {operation.spec.get("operationId"): operation for operation in operations(document)}
+    findings = []
+    for operation in operations(document):
+        for status, name, link in links(operation, document):
+            where = f"{operation.label} {status} link {name}"
+            named = link.get("operationId") or link.get("operationRef")
+            target = by_id.get(link.get("operationId"))
+            if target is None:
+                findings.append(Finding(spec, where, f"names no operation of this spec: {named}"))
+                continue
+            taken = {parameter.get("name") for parameter in target.parameters}
+            findings += [
+                Finding(spec, where, f"gives {parameter}, which {named} does not take")
+                for parameter in link.get("parameters", {})
+                if _unqualified(str(parameter)) not in taken
+            ]
+    return findings
+
+
+def _unqualified(parameter: str) -> str:
+    """A link's parameter name without its location (`path.id` is `id`)."""
+    location, _, name = parameter.partition(".")
+    return name if location in ("path", "query", "header", "cookie") and name else parameter
+
+
 # The house rules, run once the document is valid OpenAPI (they read it as such).
 HOUSE_RULES: tuple[Rule, ...] = (
     operations_are_named,
@@ -294,6 +369,8 @@ HOUSE_RULES: tuple[Rule, ...] = (
     security_is_declared,
     promised_errors_documented,
     no_recursive_schemas,
+    links_are_whole,
+    writes_link_to_their_reads,
 )
 RULES: tuple[Rule, ...] = (valid_openapi, *HOUSE_RULES)
 

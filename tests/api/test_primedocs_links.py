@@ -1,5 +1,6 @@
 """Every OpenAPI link of the primedocs spec, walked with the spec's own examples: onboard a user
-(or read one), then read it back and read, update and share its first profile."""
+(or list or read one), then read it back and read, update and share its first profile; update
+or share a profile, then read it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tests.support.links import Link, LinkedSpec
 
 SPEC = LinkedSpec(
     PROJECT_ROOT / "specs" / "primedocs-admin.yaml",
-    created_by={"userId": ("onboardUser", "/id")},
+    created_by={"userId": ("onboardUser", "/id"), "profileId": ("onboardUser", "/profiles/0/id")},
     path_values={"datasourceId": PRIMEDOCS_DATASOURCE},
     # Onboarding takes the SID in its query: the example's is in the seeded directory.
     query_examples={"onboardUser"},
@@ -20,7 +21,13 @@ SPEC = LinkedSpec(
 
 
 def test_the_spec_has_links_from_its_creates() -> None:
-    assert {link.source for link in SPEC.links()} == {"onboardUser", "getUser"}
+    assert {link.source for link in SPEC.links()} == {
+        "listUsers",
+        "onboardUser",
+        "getUser",
+        "updateProfile",
+        "updateProfileShares",
+    }
 
 
 @pytest.mark.parametrize("link", SPEC.link_params())

@@ -1,6 +1,6 @@
 """Schemathesis over mock mode (every operation of the four APIs, every check, real tokens)
-and over sandbox mode (stateful: sequences that follow the specs' links, reset between them
-by the sandbox's own reset)."""
+and over sandbox mode (stateful, for each of the four APIs: sequences that follow the specs'
+links, reset between them by the sandbox's own reset)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from schemathesis.auths import GLOBAL_AUTH_STORAGE
 
 from tests.contract.conftest import served_ansysid_schema, served_schema
 from tests.contract.test_contracts import HYPOTHESIS, KeyInHeader
-from tests.contract.test_stateful import CREATES, run_flows, start_scenarios_at
+from tests.contract.test_stateful import (
+    CREATES,
+    PRIMEDOCS_MUST_LEAD,
+    run_flows,
+    start_scenarios_at,
+    with_primedocs_values,
+)
 from tests.support.accesscontrol import DEMO_KEY
 from tests.support.contract_runs import ansysid_auth, api_token, dfs_auth, record_case
 from tests.support.tokens import bearer
@@ -111,3 +117,14 @@ def test_ansysid_sandbox_flows_follow_the_links(
     )
     led = {flow.split(" -> ")[0] for flow in followed}
     assert {"POST /Account", "POST /User"} <= led, f"followed: {followed}"
+
+
+def test_primedocs_sandbox_flows_follow_the_links(sandbox_app: Any) -> None:
+    followed = run_flows(
+        with_primedocs_values(served_schema(sandbox_app, "primedocs")),
+        sandbox_app,
+        bearer(api_token(sandbox_app)),
+        sandbox_app.services.sandbox.reset,
+        examples=SANDBOX_SCENARIOS,
+    )
+    assert {flow.split(" -> ")[0] for flow in followed} >= PRIMEDOCS_MUST_LEAD, followed

@@ -1,5 +1,4 @@
-"""Stateful Schemathesis over the DFS, Access Control and AnsysID specs: sequences that follow
-their OpenAPI links.
+"""Stateful Schemathesis over the four APIs' specs: sequences that follow their OpenAPI links.
 
 Create an identity, role or participant, then read, update and delete it with the id the
 create answered; every response is checked as in the stateless run, plus Schemathesis's
@@ -20,8 +19,10 @@ import schemathesis.specs.openapi.stateful as schemathesis_stateful
 from hypothesis import HealthCheck, settings
 
 from store.dfs.member_sync import RUNNER_THREAD_PREFIX
+from tests.conftest import PRIMEDOCS_DATASOURCE
 from tests.support.accesscontrol import DEMO_KEY
-from tests.support.contract_runs import ansysid_auth, dfs_auth, record_case
+from tests.support.contract_runs import ansysid_auth, api_token, dfs_auth, record_case
+from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.contract
 
@@ -52,19 +53,21 @@ SOURCES_THAT_MUST_LEAD = {
 CREATES = {"POST /v1.2/identities", "POST /v2.0/roles", "POST /v1.0/participants"}
 
 
-def test_dfs_flows_follow_the_links(  # noqa: PLR0917 (pytest fixtures)
+@pytest.fixture
+def restore_seed(backend: str, database_url: str, request: pytest.FixtureRequest) -> Any:
+    """Puts the test's database back to the seeded data (between scenarios)."""
+    databases = request.getfixturevalue(f"{backend}_databases")
+    return lambda: databases.restore(database_url)
+
+
+def test_dfs_flows_follow_the_links(
     dfs_schema: Any,
     all_app: Any,
-    backend: str,
-    database_url: str,
-    request: pytest.FixtureRequest,
+    restore_seed: Callable[[], None],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     start_scenarios_at(CREATES, monkeypatch)
-    databases = request.getfixturevalue(f"{backend}_databases")
-    followed = run_flows(
-        dfs_schema, all_app, dfs_auth(all_app), lambda: databases.restore(database_url)
-    )
+    followed = run_flows(dfs_schema, all_app, dfs_auth(all_app), restore_seed)
     led = {flow.split(" -> ")[0] for flow in followed}
     missing = SOURCES_THAT_MUST_LEAD - led
     assert not missing, f"no link followed to a 2xx from {sorted(missing)}; followed: {followed}"
@@ -73,16 +76,13 @@ def test_dfs_flows_follow_the_links(  # noqa: PLR0917 (pytest fixtures)
 def test_access_control_flows_follow_the_links(
     accesscontrol_schema: Any,
     all_app: Any,
-    backend: str,
-    database_url: str,
-    request: pytest.FixtureRequest,
+    restore_seed: Callable[[], None],
 ) -> None:
-    databases = request.getfixturevalue(f"{backend}_databases")
     followed = run_flows(
         accesscontrol_schema,
         all_app,
         {"x-api-key": DEMO_KEY},
-        lambda: databases.restore(database_url),
+        restore_seed,
         examples=50,  # ten operations, three flows: fewer scenarios reach them all
     )
     # An identity's create leads to its read, update, delete or groups; a group's member list
@@ -92,21 +92,18 @@ def test_access_control_flows_follow_the_links(
     assert must_lead <= led, f"followed: {followed}"
 
 
-def test_ansysid_flows_follow_the_links(  # noqa: PLR0917 (pytest fixtures)
+def test_ansysid_flows_follow_the_links(
     ansysid_schema: Any,
     ansysid_app: Any,
-    backend: str,
-    database_url: str,
-    request: pytest.FixtureRequest,
+    restore_seed: Callable[[], None],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     start_scenarios_at({"POST /Account", "POST /User"}, monkeypatch)
-    databases = request.getfixturevalue(f"{backend}_databases")
     followed = run_flows(
         ansysid_schema,
         ansysid_app,
         ansysid_auth(ansysid_app),
-        lambda: databases.restore(database_url),
+        restore_seed,
     )
     # An account's create leads to its read, update, delete, users and groups; a user's create
     # to the user's read, update and delete; a PAT's to its read, update and revocation. (A
@@ -114,6 +111,42 @@ def test_ansysid_flows_follow_the_links(  # noqa: PLR0917 (pytest fixtures)
     led = {flow.split(" -> ")[0] for flow in followed}
     must_lead = {"POST /Account", "POST /User", "POST /PersonalAccessTokens"}
     assert must_lead <= led, f"followed: {followed}"
+
+
+def test_primedocs_flows_follow_the_links(
+    primedocs_schema: Any,
+    app: Any,
+    restore_seed: Callable[[], None],
+) -> None:
+    followed = run_flows(
+        with_primedocs_values(primedocs_schema),
+        app,
+        bearer(api_token(app)),
+        restore_seed,
+        examples=50,
+    )
+    # The list leads to a user's read, and the read to its first profile's read, update and
+    # shares; an update of a profile to its read.
+    assert {flow.split(" -> ")[0] for flow in followed} >= PRIMEDOCS_MUST_LEAD, followed
+
+
+_USERS = "/api/v3/{datasourceId}/Admin/Users"
+PRIMEDOCS_MUST_LEAD = {f"GET {_USERS}", f"GET {_USERS}/{{userId}}"}
+
+
+def with_primedocs_values(schema: Any) -> Any:
+    """The primedocs schema with the values its flows need given, not generated.
+
+    Every path names the datasource: a random one is a 404 from the first step on. The bodies
+    name a user to share with and an organization unit: a random one is the API's documented
+    404, which Schemathesis cannot tell from the profile itself missing (the stateless run sends
+    random ones). So these are the spec's examples, seeded ones."""
+    schema.config.parameters = {
+        "path.datasourceId": PRIMEDOCS_DATASOURCE,
+        "body.accountId": "8f0e2c54-3b1a-4d6e-9c7f-1a2b3c4d5003",
+        "body.organizationUnitId": "5d1c3b1e-6f0a-4b8e-9a51-2f7c0e3a1003",
+    }
+    return schema
 
 
 def start_scenarios_at(creates: set[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -52,7 +52,9 @@ class LinkedSpec:
     """A spec and what its link test must know of its API to walk the links.
 
     - `created_by`: per path parameter, the create that makes what it names and the JSON
-      pointer (`/Id`) of the new id in that create's answer;
+      pointer (`/Id`, `/profiles/0/id`) of the new id in that create's answer;
+    - `created_for`: per operation, a path parameter's create where it is not `created_by`'s
+      (a user imported into the account the path names, not one created on its own);
     - `path_values`: path parameters given as they are (a seeded tenant, an enum value);
     - `body_changes`: per operation, properties replacing those of its example body (`None`
       drops one), where the example would clash with the seed or with another create;
@@ -64,6 +66,7 @@ class LinkedSpec:
 
     path: Path
     created_by: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    created_for: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
     path_values: Mapping[str, Any] = field(default_factory=dict)
     body_changes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     filled_by: Mapping[str, Sequence[str]] = field(default_factory=dict)
@@ -172,17 +175,22 @@ class LinkedSpec:
     ) -> dict[str, Any]:
         """The operation's path values: those known or given, else made by their creates (a
         create whose own path names something uses what is made before it: a group is created
-        in the account made for the same path)."""
+        in the account made for the same path; one create making what two names name, a user
+        and its profile, is sent once)."""
         values = dict(known or {})
+        made: dict[str, Any] = {}
         for name in self.operations[operation_id].path_names:
             if name in values:
                 continue
             if name in self.path_values:
                 values[name] = self.path_values[name]
                 continue
-            create, pointer = self.created_by[name]
-            created = self.send_example(client, headers, create, values)
-            values[name] = json_pointer(created.json(), pointer)
+            create, pointer = (
+                self.created_for.get(operation_id, {}).get(name) or self.created_by[name]
+            )
+            if create not in made:
+                made[create] = self.send_example(client, headers, create, values).json()
+            values[name] = json_pointer(made[create], pointer)
         return {name: values[name] for name in self.operations[operation_id].path_names}
 
     def walk(self, client: TestClient, headers: Mapping[str, str], link: Link) -> Response:

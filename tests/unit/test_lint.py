@@ -61,7 +61,15 @@ def clean_spec() -> dict[str, Any]:
                         }
                     },
                     "responses": {
-                        "204": {"description": "Changed."},
+                        "204": {
+                            "description": "Changed.",
+                            "links": {
+                                "GetThing": {
+                                    "operationId": "getThing",
+                                    "parameters": {"thingId": "$request.path.thingId"},
+                                }
+                            },
+                        },
                         "400": problem,
                         "401": problem,
                     },
@@ -282,3 +290,42 @@ def test_a_file_that_is_not_yaml_is_a_finding(tmp_path: Path) -> None:
     assert len(findings) == 1
     assert findings[0].where == "file"
     assert lint.count_operations(path) == 0
+
+
+def test_an_update_without_a_link_to_its_read_is_found() -> None:
+    spec = clean_spec()
+    del spec["paths"]["/things/{thingId}"]["put"]["responses"]["204"]["links"]
+    assert problems(lint.writes_link_to_their_reads(SPEC, spec)) == [
+        "PUT /things/{thingId}: has no link to getThing (GET /things/{thingId})"
+    ]
+
+
+def test_a_create_without_a_link_to_the_read_of_what_it_makes_is_found() -> None:
+    spec = clean_spec()
+    put = spec["paths"]["/things/{thingId}"]["put"]
+    spec["paths"]["/things"] = {"post": {**put, "operationId": "addThing"}}
+    spec["paths"]["/things/search"] = {"post": {**put, "operationId": "searchThings"}}
+    del spec["paths"]["/things"]["post"]["responses"]
+    spec["paths"]["/things"]["post"]["responses"] = {"201": {"description": "Made."}}
+    # A POST beside the item's path (a search) creates nothing the rule could ask a link for.
+    assert problems(lint.writes_link_to_their_reads(SPEC, spec)) == [
+        "POST /things: has no link to getThing (GET /things/{thingId})"
+    ]
+
+
+def test_a_link_to_an_operation_the_spec_lacks_is_found() -> None:
+    spec = clean_spec()
+    link = spec["paths"]["/things/{thingId}"]["put"]["responses"]["204"]["links"]["GetThing"]
+    link["operationId"] = "getThings"
+    assert problems(lint.links_are_whole(SPEC, spec)) == [
+        "PUT /things/{thingId} 204 link GetThing: names no operation of this spec: getThings"
+    ]
+
+
+def test_a_link_giving_a_parameter_its_target_does_not_take_is_found() -> None:
+    spec = clean_spec()
+    link = spec["paths"]["/things/{thingId}"]["put"]["responses"]["204"]["links"]["GetThing"]
+    link["parameters"] = {"path.thingId": "$request.path.thingId", "thingID": "7"}
+    assert problems(lint.links_are_whole(SPEC, spec)) == [
+        "PUT /things/{thingId} 204 link GetThing: gives thingID, which getThing does not take"
+    ]
