@@ -131,6 +131,7 @@ class Server:
 @dataclass
 class OperationResult:
     cases: int = 0
+    steps: int = 0  # of the cases, those sent as steps of stateful scenarios
     failures: Counter[str] = field(default_factory=Counter)  # failing cases per check
     errors: int = 0
 
@@ -150,6 +151,10 @@ class ApiResult:
     @property
     def cases(self) -> int:
         return sum(operation.cases for operation in self.operations.values())
+
+    @property
+    def steps(self) -> int:
+        return sum(operation.steps for operation in self.operations.values())
 
     @property
     def failures(self) -> int:
@@ -426,6 +431,7 @@ def summarize(events: Iterable[dict[str, Any]]) -> dict[str, OperationResult]:
                 label = f"{case['method']} {case['path']}" if stateful else recorder["label"]
                 result = operation(label)
                 result.cases += 1
+                result.steps += int(stateful)
                 failed = {c["name"] for c in checks.get(case_id, []) if c["status"] == "failure"}
                 result.failures.update(failed)
         elif "NonFatalError" in event:
@@ -479,7 +485,8 @@ def report_api(result: ApiResult, out: TextIO) -> None:
     seed = f"seed {result.seed}, " if result.seed is not None else ""
     print(
         f"{result.api.name}: {verdict}: {_count(len(result.operations), 'operation')}, "
-        f"{_count(result.cases, 'case')}, {_count(result.failures, 'failure')} in "
+        f"{_count(result.cases, 'case')} ({result.steps} in stateful scenarios), "
+        f"{_count(result.failures, 'failure')} in "
         f"{result.seconds:.1f} s ({seed}{_count(result.links, 'OpenAPI link')} in the spec)",
         file=out,
     )

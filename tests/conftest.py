@@ -166,7 +166,17 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     cases = _cases_run_here() + WORKER_CASES
-    if cases:
-        terminalreporter.section("Schemathesis cases per backend, mode and operation")
-        for key, count in sorted(cases.items()):
-            terminalreporter.write_line(f"{count:5d}  {key}")
+    if not cases:
+        return
+    terminalreporter.section("Schemathesis cases per API, backend, mode and operation")
+    for key, count in sorted(cases.items()):
+        terminalreporter.write_line(f"{count:6d}  {key.replace(chr(9), '  ')}")
+    # Per API and backend: cases generated from the schema (positive and negative) and the
+    # steps of stateful scenarios.
+    totals: Counter[tuple[str, str, str]] = Counter()
+    for key, count in cases.items():
+        api, backend, mode, _operation = key.split("\t")
+        totals[api, backend, "stateful steps" if mode == "stateful" else "cases"] += count
+    terminalreporter.section("Schemathesis cases and stateful steps per API and backend")
+    for (api, backend, kind), count in sorted(totals.items()):
+        terminalreporter.write_line(f"{count:6d}  {kind:<15} {backend:<10} {api}")

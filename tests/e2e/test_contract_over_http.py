@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.e2e.test_serve import SPECSERVE, environment, run_server
+from tests.support.contract_runs import CASES_RUN
 
 server = contextlib.contextmanager(run_server)
 
@@ -26,8 +28,14 @@ MAX_EXAMPLES = 5
 TIMEOUT = 600
 
 
-def contract_test_all_apis(env: dict[str, str], base: str, junit: Path) -> None:
-    """`specserve contract-test` over every API; its output is the assertion's message."""
+# The totals line of an API in contract-test's summary.
+TOTALS = re.compile(r"^(\w+): passed: \d+ operations?, (\d+) cases? \((\d+) in stateful", re.M)
+
+
+def contract_test_all_apis(env: dict[str, str], base: str, junit: Path, served: str) -> None:
+    """`specserve contract-test` over every API; its output is the assertion's message. The
+    cases and stateful steps per API go into the run's summary (tests/conftest.py), as
+    `served` (the server's backend or mode), over HTTP."""
     command = [
         *SPECSERVE,
         "contract-test",
@@ -50,6 +58,13 @@ def contract_test_all_apis(env: dict[str, str], base: str, junit: Path) -> None:
         suite = root.find("testsuite")
         assert suite is not None and suite.get("name") == f"specserve contract-test {api}"
         assert root.get("failures") == "0" and root.get("errors") == "0", output
+    totals = TOTALS.findall(run.stdout)
+    assert sorted(api for api, _, _ in totals) == sorted(APIS), output
+    for api, cases, steps in totals:
+        CASES_RUN[f"{api}\t{served} over HTTP\tgenerated\tevery operation"] += int(cases) - int(
+            steps
+        )
+        CASES_RUN[f"{api}\t{served} over HTTP\tstateful\tevery operation"] += int(steps)
 
 
 @pytest.mark.contract
@@ -61,7 +76,7 @@ def test_every_api_keeps_its_contract_over_http_on_postgresql_with_two_workers(
     try:
         env = environment(tmp_path, DATABASE_URL=url)
         with server(env, tmp_path / "serve.log", "--workers", "2") as base:
-            contract_test_all_apis(env, base, tmp_path / "reports" / "junit.xml")
+            contract_test_all_apis(env, base, tmp_path / "reports" / "junit.xml", "postgresql")
     finally:
         postgresql_databases.release(url)
 
@@ -72,4 +87,4 @@ def test_every_api_keeps_its_contract_over_http_in_mock_mode(
 ) -> None:
     env = environment(tmp_path, DATABASE_URL=sqlite_databases.fresh(tmp_path))
     with server(env, tmp_path / "serve.log", "--mock") as base:
-        contract_test_all_apis(env, base, tmp_path / "reports" / "junit.xml")
+        contract_test_all_apis(env, base, tmp_path / "reports" / "junit.xml", "mock")

@@ -16,10 +16,14 @@ CASES_RUN: Counter[str] = Counter()
 
 
 def record_case(case: Any, app: Any, mode: str | None = None) -> None:
-    """Count a case sent, by backend, generation mode (or `stateful`) and operation."""
+    """Count a case sent, by API (its spec's title), backend, generation mode (or `stateful`)
+    and operation; in mock mode the backend is `mock` (the store holds only credentials)."""
     backend = app.services.store.url.split(":", 1)[0].split("+", 1)[0]
+    if app.services.settings.mode != "real":
+        backend = app.services.settings.mode
     mode = mode or str(case.meta.generation.mode)
-    CASES_RUN[f"{backend:<10} {mode:<15} {case.operation.label}"] += 1
+    api = case.operation.schema.raw_schema["info"]["title"]
+    CASES_RUN[f"{api}\t{backend}\t{mode}\t{case.operation.label}"] += 1
 
 
 _tokens: dict[int, str] = {}

@@ -117,4 +117,5 @@ def test_the_summary_counts_cases_and_failing_checks_per_operation() -> None:
     assert summary["GET /a"].cases == 4
     assert summary["GET /a"].failures == {"response_schema_conformance": 2, "use_after_free": 1}
     assert summary["POST /a"].cases == 1 and not summary["POST /a"].failures
+    assert (summary["GET /a"].steps, summary["POST /a"].steps) == (1, 1)
     assert summary["DELETE /a"].errors == 1
