@@ -23,14 +23,13 @@ def dfs_call(token_info: dict[str, Any]) -> Iterator[tuple[UnitOfWork, Caller]]:
     caller = Caller.of(token_info)
     with unit_of_work() as uow:
         needed = _required_policy()
-        if needed is not None:
-            held = uow.dfs.access_policy_keys(
-                tenant_id=caller.tenant_id,
-                identity_id=caller.identity_id,
-                client_id=caller.client_id,
-            )
-            if needed not in held:
-                raise Forbidden(f"This operation needs the access policy '{needed}'.")
+        if needed is not None and not uow.dfs.holds_access_policy(
+            tenant_id=caller.tenant_id,
+            identity_id=caller.identity_id,
+            client_id=caller.client_id,
+            key=needed,
+        ):
+            raise Forbidden(f"This operation needs the access policy '{needed}'.")
         yield uow, caller
 
 

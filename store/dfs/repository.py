@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.dfs.models import (
@@ -53,38 +53,37 @@ class DfsRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def access_policy_keys(
-        self, *, tenant_id: int, identity_id: uuid.UUID | None, client_id: str
-    ) -> frozenset[str]:
-        """The access policies a caller holds in a tenant: a signed-in identity those of its
-        role there (every policy with AllowAllPolicies), an app those granted to it."""
+    def holds_access_policy(
+        self, *, tenant_id: int, identity_id: uuid.UUID | None, client_id: str, key: str
+    ) -> bool:
+        """Whether a caller holds an access policy in a tenant: a signed-in identity through
+        its enabled role there (every policy with AllowAllPolicies), an app through a grant
+        to it. One query: it runs before every DFS operation."""
+        policy = select(AccessPolicy.id).where(AccessPolicy.key == key)
         if identity_id is None:
-            keys = self._session.scalars(
-                select(AccessPolicy.key)
-                .join(AppAccessPolicy, AppAccessPolicy.access_policy_id == AccessPolicy.id)
-                .where(
-                    AppAccessPolicy.tenant_id == tenant_id,
-                    AppAccessPolicy.client_id == client_id,
-                    AppAccessPolicy.api_resource == API_RESOURCE,
-                    AppAccessPolicy.api_scope == API_SCOPE,
-                )
-            ).all()
-            return frozenset(keys)
-        access = self._session.get(TenantAccess, (identity_id, tenant_id))
-        if access is None or not access.is_enabled:
-            return frozenset()
-        role = self._session.get(Role, access.role_id)
-        if role is None:
-            return frozenset()
-        if role.allow_all_policies:
-            return frozenset(self._session.scalars(select(AccessPolicy.key)).all())
-        return frozenset(
-            self._session.scalars(
-                select(AccessPolicy.key)
-                .join(RolePolicy, RolePolicy.access_policy_id == AccessPolicy.id)
-                .where(RolePolicy.role_id == role.id)
-            ).all()
+            granted = policy.join(
+                AppAccessPolicy, AppAccessPolicy.access_policy_id == AccessPolicy.id
+            ).where(
+                AppAccessPolicy.tenant_id == tenant_id,
+                AppAccessPolicy.client_id == client_id,
+                AppAccessPolicy.api_resource == API_RESOURCE,
+                AppAccessPolicy.api_scope == API_SCOPE,
+            )
+            return bool(self._session.scalar(select(granted.exists())))
+        by_role = policy.join(RolePolicy, RolePolicy.access_policy_id == AccessPolicy.id).where(
+            RolePolicy.role_id == Role.id
         )
+        held = (
+            select(TenantAccess.identity_id)
+            .join(Role, Role.id == TenantAccess.role_id)
+            .where(
+                TenantAccess.identity_id == identity_id,
+                TenantAccess.tenant_id == tenant_id,
+                TenantAccess.is_enabled.is_(True),
+                or_(and_(Role.allow_all_policies.is_(True), policy.exists()), by_role.exists()),
+            )
+        )
+        return bool(self._session.scalar(select(held.exists())))
 
     def authenticate_identity(
         self, *, user_name: str, password: str, tenant_key: str | None
