@@ -1,4 +1,5 @@
-"""Request validation as the specs mean it, with messages a client developer can act on.
+"""Request validation as the specs mean it, with messages a client developer can act on (and
+the response validators, see specserve.answer_validation).
 
 - Patterns are ECMA-262 regular expressions (JSON Schema's dialect). Python's `re` differs:
   its `$` also matches before a final newline, so `"S-1-5\\n"` would pass `^S-1-[0-9]$`, and
@@ -22,9 +23,12 @@ from connexion.validators import (
     JSONRequestBodyValidator,
     MultiPartFormDataValidator,
     ParameterValidator,
+    TextResponseBodyValidator,
 )
 from jsonschema import Draft4Validator, ValidationError
 from jsonschema.validators import extend
+
+from specserve.answer_validation import OnceJSONResponseValidator
 
 # ECMA-262's white space and line terminators, which its \s and . are defined by.
 _ECMA_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -106,6 +110,12 @@ VALIDATOR_MAP = {
             "*/*json": JSONBodyValidator,
             "application/x-www-form-urlencoded": FormDataValidator,
             "multipart/form-data": MultiPartFormDataValidator,
+        }
+    ),
+    "response": MediaTypeDict(
+        {
+            "*/*json": OnceJSONResponseValidator,
+            "text/plain": TextResponseBodyValidator,
         }
     ),
 }
