@@ -89,3 +89,40 @@ def test_a_tampered_payload_is_refused(service: TokenService) -> None:
     claims["scope"] = "admin everything"
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     assert service.verify(f"{header}.{forged}.{signature}", audience="primedocs.webapi") is None
+
+
+def test_a_token_sent_again_is_not_checked_again_but_its_time_is(
+    service: TokenService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = issue(service)
+    signature_checks = []
+    original = jwt.decode
+
+    def counting(*args: object, **kwargs: object) -> object:
+        signature_checks.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jwt, "decode", counting)
+    first = service.verify(token, audience="api2")
+    assert first is not None
+    first["scope"] = "changed by a caller"
+    again = service.verify(token, audience="api2")
+    assert again is not None and again["scope"] == "admin oo_webapi"
+    assert len(signature_checks) == 1
+    # Another audience is another question.
+    assert service.verify(token, audience="other") is None
+    assert len(signature_checks) == 2
+    # Once expired (beyond the leeway), the remembered token is refused.
+    later = time.time() + LIFETIME + CLOCK_SKEW_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert service.verify(token, audience="api2") is None
+
+
+def test_a_token_not_yet_valid_is_refused_until_its_time_comes(
+    service: TokenService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = time.time()
+    token = issue(service, now=start + 60)  # issued and valid from a minute from now
+    assert service.verify(token, audience="api2") is None
+    monkeypatch.setattr(time, "time", lambda: start + 61)
+    assert service.verify(token, audience="api2") is not None
