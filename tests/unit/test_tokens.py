@@ -10,7 +10,7 @@ import jwt
 import pytest
 
 from specserve.identity.keys import SigningKey, load_or_create_signing_key
-from specserve.identity.tokens import CLOCK_SKEW_SECONDS, TokenService
+from specserve.identity.tokens import CLOCK_SKEW_SECONDS, LONGEST_REMEMBERED_TOKEN, TokenService
 
 ISSUER = "http://testserver/ids"
 LIFETIME = 600
@@ -91,18 +91,24 @@ def test_a_tampered_payload_is_refused(service: TokenService) -> None:
     assert service.verify(f"{header}.{forged}.{signature}", audience="primedocs.webapi") is None
 
 
-def test_a_token_sent_again_is_not_checked_again_but_its_time_is(
-    service: TokenService, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    token = issue(service)
-    signature_checks = []
+@pytest.fixture
+def signature_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per token whose signature PyJWT checks."""
+    checks: list[int] = []
     original = jwt.decode
 
     def counting(*args: object, **kwargs: object) -> object:
-        signature_checks.append(1)
+        checks.append(1)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(jwt, "decode", counting)
+    return checks
+
+
+def test_a_token_sent_again_is_not_checked_again_but_its_time_is(
+    service: TokenService, signature_checks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = issue(service)
     first = service.verify(token, audience="api2")
     assert first is not None
     first["scope"] = "changed by a caller"
@@ -126,3 +132,18 @@ def test_a_token_not_yet_valid_is_refused_until_its_time_comes(
     assert service.verify(token, audience="api2") is None
     monkeypatch.setattr(time, "time", lambda: start + 61)
     assert service.verify(token, audience="api2") is not None
+
+
+def test_a_token_longer_than_any_of_ours_is_checked_every_time(
+    service: TokenService, signature_checks: list[int]
+) -> None:
+    token = service.issue(
+        client_id="c",
+        subject="s",
+        scopes=["a"],
+        audiences=["api2"],
+        claims={"padding": "x" * LONGEST_REMEMBERED_TOKEN},
+    ).access_token
+    assert service.verify(token, audience="api2") is not None
+    assert service.verify(token, audience="api2") is not None
+    assert len(signature_checks) == 2
