@@ -32,6 +32,7 @@ from specserve.identity.tokens import token_service
 from specserve.localization import ContentLanguage
 from specserve.mock.answers import MockAnswers
 from specserve.mock.auth import for_auth_mode
+from specserve.operations import ApiDecoratedOnce
 from specserve.paths import CanonicalPaths, LiteralRoutesFirst
 from specserve.request_log import RecordRequests
 from specserve.request_names import CaseInsensitiveNames
@@ -186,6 +187,8 @@ def _connexion_app(services: Services) -> AsyncApp:
         swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False),
         validator_map=VALIDATOR_MAP,
     )
+    # Handlers wrapped once per operation, not per request (specserve.operations).
+    app._middleware_app.api_cls = ApiDecoratedOnce
     settings = services.settings
     mocked = [c for c in services.contracts.values() if not c.api.infrastructure]
     answers = (

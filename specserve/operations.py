@@ -1,0 +1,53 @@
+"""Connexion's handler wrapping, done once per operation instead of once per request.
+
+Connexion 3.3 builds, for every request, a new decorator around the handler: it inspects the
+handler's signature, stacks the parameter and response decorators and makes a URI parser, all
+from facts of the operation that never change. The wrapped handler keeps no state of its own
+between calls, so it is built on the operation's first request and used for every later one.
+Nothing else changes: the same decorators bind the same arguments and render the same answers.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.context import receive, scope
+from connexion.decorators import StarletteDecorator
+
+
+class _DecoratedOnce(StarletteDecorator):  # type: ignore[misc]
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        built: list[tuple[Callable[..., Any], Any]] = []
+
+        @functools.wraps(function)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not built:
+                # On the first request: the URI parser reads the routed operation from
+                # Connexion's context, which only a request sets.
+                built.append((self.decorate(function), self.uri_parser))
+            decorated, uri_parser = built[0]
+            request = self.framework.get_request(
+                uri_parser=uri_parser, scope=scope, receive=receive
+            )
+            return await decorated(request)
+
+        return wrapper
+
+
+class _OperationDecoratedOnce(AsyncOperation):  # type: ignore[misc]
+    @functools.cached_property
+    def fn(self) -> Callable[..., Any]:
+        decorator = _DecoratedOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+        return decorator(self._fn)
+
+
+class ApiDecoratedOnce(AsyncApi):  # type: ignore[misc]
+    """Connexion's API of async operations, each wrapped once (see the module's docstring)."""
+
+    def make_operation(self, operation: Any) -> AsyncOperation:
+        return _OperationDecoratedOnce.from_operation(
+            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
