@@ -45,6 +45,7 @@ Rule = Callable[[str, Document], list[Finding]]
 @dataclass(frozen=True)
 class Operation:
     label: str  # "GET /path"
+    method: str  # "GET"
     path: str
     spec: dict[str, Any]  # the operation object
     parameters: list[dict[str, Any]]  # the path item's and the operation's, $refs followed
@@ -60,7 +61,8 @@ def operations(document: Document) -> Iterator[Operation]:
                     follow(parameter, document)
                     for parameter in shared + operation.get("parameters", [])
                 ]
-                yield Operation(f"{method.upper()} {path}", path, operation, parameters)
+                verb = method.upper()
+                yield Operation(f"{verb} {path}", verb, path, operation, parameters)
 
 
 def follow(node: Any, document: Document) -> Any:
@@ -292,9 +294,7 @@ def writes_link_to_their_reads(spec: str, document: Document) -> list[Finding]:
     makes (`POST /things` to `GET /things/{id}`), an update and a delete to the read of their own
     path (update then read; delete then read, gone)."""
     reads = {
-        operation.path: operation
-        for operation in operations(document)
-        if _method(operation) == "GET"
+        operation.path: operation for operation in operations(document) if operation.method == "GET"
     }
     findings = []
     for operation in operations(document):
@@ -309,16 +309,11 @@ def writes_link_to_their_reads(spec: str, document: Document) -> list[Finding]:
     return findings
 
 
-def _method(operation: Operation) -> str:
-    return operation.label.split(" ", 1)[0]
-
-
 def _read_of(operation: Operation, reads: dict[str, Operation]) -> Operation | None:
     """The read a write's answer should link to: the GET of a created item, or of its path."""
-    method = _method(operation)
-    if method in ("PUT", "PATCH", "DELETE"):
+    if operation.method in ("PUT", "PATCH", "DELETE"):
         return reads.get(operation.path)
-    if method == "POST":
+    if operation.method == "POST":
         item = re.compile(re.escape(operation.path.rstrip("/")) + r"/\{[^/{}]+\}")
         return next((read for path, read in reads.items() if item.fullmatch(path)), None)
     return None

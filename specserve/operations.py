@@ -20,15 +20,16 @@ from connexion.decorators import StarletteDecorator
 
 class _DecoratedOnce(StarletteDecorator):  # type: ignore[misc]
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
-        built: list[tuple[Callable[..., Any], Any]] = []
+        decorated: Callable[..., Any] | None = None
+        uri_parser: Any = None
 
         @functools.wraps(function)
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not built:
+            nonlocal decorated, uri_parser
+            if decorated is None:
                 # On the first request: the URI parser reads the routed operation from
                 # Connexion's context, which only a request sets.
-                built.append((self.decorate(function), self.uri_parser))
-            decorated, uri_parser = built[0]
+                decorated, uri_parser = self.decorate(function), self.uri_parser
             request = self.framework.get_request(
                 uri_parser=uri_parser, scope=scope, receive=receive
             )

@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.e2e.test_serve import SPECSERVE, environment, run_server
-from tests.support.contract_runs import CASES_RUN
+from tests.support.contract_runs import count_cases
 
 server = contextlib.contextmanager(run_server)
 
@@ -61,10 +61,9 @@ def contract_test_all_apis(env: dict[str, str], base: str, junit: Path, served: 
     totals = TOTALS.findall(run.stdout)
     assert sorted(api for api, _, _ in totals) == sorted(APIS), output
     for api, cases, steps in totals:
-        CASES_RUN[f"{api}\t{served} over HTTP\tgenerated\tevery operation"] += int(cases) - int(
-            steps
-        )
-        CASES_RUN[f"{api}\t{served} over HTTP\tstateful\tevery operation"] += int(steps)
+        over_http = f"{served} over HTTP"
+        count_cases(api, over_http, "generated", "every operation", int(cases) - int(steps))
+        count_cases(api, over_http, "stateful", "every operation", int(steps))
 
 
 @pytest.mark.contract

@@ -23,7 +23,12 @@ def record_case(case: Any, app: Any, mode: str | None = None) -> None:
         backend = app.services.settings.mode
     mode = mode or str(case.meta.generation.mode)
     api = case.operation.schema.raw_schema["info"]["title"]
-    CASES_RUN[f"{api}\t{backend}\t{mode}\t{case.operation.label}"] += 1
+    count_cases(api, backend, mode, case.operation.label)
+
+
+def count_cases(api: str, backend: str, mode: str, operation: str, count: int = 1) -> None:
+    """Cases sent (or stateful steps, `mode` "stateful") to an API, for the run's summary."""
+    CASES_RUN["\t".join((api, backend, mode, operation))] += count
 
 
 _tokens: dict[int, str] = {}
