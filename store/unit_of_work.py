@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.accesscontrol.keys import ApiKeysRepository
 from store.accesscontrol.repository import AccessControlRepository
 from store.ansysid.repository import AnsysIdRepository
+from store.dfs import search_counts
 from store.dfs.audit import AuditRepository
 from store.dfs.catalog import CatalogRepository
 from store.dfs.identities import IdentitiesRepository
@@ -20,6 +21,7 @@ from store.dfs.members import MembersRepository
 from store.dfs.participants import ParticipantsRepository
 from store.dfs.repository import DfsRepository
 from store.dfs.roles import RolesRepository
+from store.dfs.search_counts import SearchCounts
 from store.engine import make_engine
 from store.errors import Conflict, DomainError, Invalid
 from store.identity.repository import IdentityRepository
@@ -43,8 +45,9 @@ class UnitOfWork:
     dfs_roles: RolesRepository
     dfs_members: MembersRepository
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], search_counts: SearchCounts) -> None:
         self._session_factory = session_factory
+        self._search_counts = search_counts
 
     def __enter__(self) -> UnitOfWork:
         self._session = self._session_factory()
@@ -54,7 +57,7 @@ class UnitOfWork:
         self.ansysid = AnsysIdRepository(self._session)
         self.identity = IdentityRepository(self._session)
         self.dfs = DfsRepository(self._session)
-        self.dfs_identities = IdentitiesRepository(self._session)
+        self.dfs_identities = IdentitiesRepository(self._session, self._search_counts)
         self.dfs_member_sync = MemberSyncRepository(self._session)
         self.dfs_participants = ParticipantsRepository(self._session)
         self.dfs_catalog = CatalogRepository(self._session)
@@ -116,9 +119,11 @@ class Store:
         self.url = url
         self.engine: Engine = make_engine(url, pool_size=pool_size)
         self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        search_counts.watch(self._session_factory)
+        self._search_counts = search_counts.SearchCounts()
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._session_factory)
+        return UnitOfWork(self._session_factory, self._search_counts)
 
     def database_answers(self) -> bool:
         """Whether the database answers a query now (for health checks); a failure is logged."""

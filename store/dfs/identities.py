@@ -12,11 +12,24 @@ from __future__ import annotations
 import struct
 import uuid
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, delete, exists, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,8 +47,10 @@ from store.dfs.models import (
     Salutation,
     Tenant,
     TenantAccess,
+    folded,
     normalized,
 )
+from store.dfs.search_counts import SearchCounts, current_version
 from store.errors import Invalid, NotFound, Unprocessable
 from store.identity.secrets import MAX_SECRET_BYTES, hash_secret, secret_matches
 from store.paging import Page
@@ -213,8 +228,9 @@ PICTURE_MAX_BYTES = 1024 * 1024
 
 
 class IdentitiesRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, search_counts: SearchCounts) -> None:
         self._session = session
+        self._search_counts = search_counts
 
     # reads
 
@@ -224,36 +240,158 @@ class IdentitiesRepository:
     def search_identities(
         self, *, tenant_id: int, caller_identity_id: uuid.UUID | None, search: IdentitySearch
     ) -> Page[IdentityRecord]:
-        """The identities of the tenant matching `search`, one page of them. Texts are compared
-        here rather than in SQL: SQLite's lower() folds ASCII letters only."""
+        """The identities of the tenant matching `search`, one page of them, found, ordered
+        and paged by the database (an index walk for the name and e-mail orders)."""
+        sees_all = search.all_tenants and self._sees_all_tenants(caller_identity_id)
+        conditions = self._search_conditions(tenant_id, search, sees_all)
+        rows = self._session.execute(
+            _identity_rows(tenant_id)
+            .where(*conditions)
+            .order_by(*self._search_order(tenant_id, search))
+            .limit(search.page_size)
+            .offset((search.page - 1) * search.page_size)
+        ).all()
+        return Page(
+            items=self._with_participants([_record(row) for row in rows]),
+            page=search.page,
+            page_size=search.page_size,
+            total_items=self._search_count(tenant_id, search, sees_all, conditions),
+        )
+
+    def _search_conditions(
+        self, tenant_id: int, search: IdentitySearch, sees_all: bool
+    ) -> list[ColumnElement[bool]]:
         # An identity without a member has none of the names and ids a result must show.
-        query = _identity_rows(tenant_id).where(Identity.member_id.is_not(None))
-        if not (search.all_tenants and self._sees_all_tenants(caller_identity_id)):
-            query = query.where(TenantAccess.is_enabled.is_(True))
+        conditions = [Member.tenant_id == tenant_id]
+        if not sees_all:
+            conditions.append(TenantAccess.is_enabled.is_(True))
         if not search.inactive:
-            query = query.where(Identity.is_sign_in_enabled.is_(True))
+            conditions.append(Identity.is_sign_in_enabled.is_(True))
         if not search.system_accounts:
-            query = query.where(Identity.is_system_account.is_(False))
+            conditions.append(Identity.is_system_account.is_(False))
         if search.role_ids:
-            query = query.where(TenantAccess.role_id.in_(search.role_ids))
+            conditions.append(TenantAccess.role_id.in_(search.role_ids))
         if search.identity_ids:
-            query = query.where(Identity.id.in_(search.identity_ids))
+            conditions.append(Identity.id.in_(search.identity_ids))
         if search.participant_ids:
-            query = query.where(
+            conditions.append(
                 exists().where(
                     IdentityParticipant.identity_id == Identity.id,
                     IdentityParticipant.participant_id.in_(search.participant_ids),
                 )
             )
-        found = [r for r in map(_record, self._session.execute(query).all()) if _matches(r, search)]
-        ordered = _sorted(found, search.sort_by, search.descending)
-        start = (search.page - 1) * search.page_size
-        return Page(
-            items=self._with_participants(ordered[start : start + search.page_size]),
-            page=search.page,
-            page_size=search.page_size,
-            total_items=len(found),
+        if search.first_name and search.first_name.strip():
+            conditions.append(Member.first_name_folded == folded(search.first_name.strip()))
+        if search.last_name and search.last_name.strip():
+            conditions.append(Member.last_name_folded == folded(search.last_name.strip()))
+        term = folded((search.search_term or "").strip())
+        if term:
+            conditions.append(or_(*self._term_matches(tenant_id, term, search.search_by)))
+        return conditions
+
+    def _term_matches(
+        self, tenant_id: int, term: str, field_name: str
+    ) -> list[ColumnElement[bool]]:
+        def contains(text: SQLColumnExpression[str]) -> ColumnElement[bool]:
+            return text.contains(term, autoescape=True)
+
+        first, last = Member.first_name_folded, Member.last_name_folded
+        # Roles and identity providers are few: their names are matched here, by id in SQL.
+        matches: dict[str, Callable[[], list[ColumnElement[bool]]]] = {
+            "FirstName": lambda: [contains(first)],
+            "LastName": lambda: [contains(last)],
+            "UserName": lambda: [contains(Identity.user_name_normalized)],
+            "Email": lambda: [contains(Member.email_folded)],
+            "IdentityProviderName": lambda: [
+                Identity.provider_setting_id.in_(
+                    [i for i, name in self._provider_names(tenant_id).items() if term in name]
+                )
+            ],
+            "RoleName": lambda: [
+                TenantAccess.role_id.in_(
+                    [i for i, name in self._role_names(tenant_id).items() if term in name]
+                )
+            ],
+            "FullName": lambda: [
+                contains(first + " " + last),
+                contains(last + " " + first),
+            ],
+        }
+        if field_name == "All":
+            return [match for field in matches.values() for match in field()]
+        return matches[field_name]()
+
+    def _search_order(
+        self, tenant_id: int, search: IdentitySearch
+    ) -> list[SQLColumnExpression[Any]]:
+        first, last = Member.first_name_folded, Member.last_name_folded
+        by: SQLColumnExpression[Any]
+        if search.sort_by == "RoleName":
+            by = _rank(TenantAccess.role_id, self._role_names(tenant_id))
+        elif search.sort_by == "IdentityProviderName":
+            by = _rank(Identity.provider_setting_id, self._provider_names(tenant_id))
+        else:
+            by = {
+                "FirstName": first,
+                "LastName": last,
+                "FullName": first + " " + last,
+                "UserName": Identity.user_name_normalized,
+                "Email": Member.email_folded,
+                "MemberId": Identity.member_id,
+            }[search.sort_by]
+        # Ties by first name, then id, ascending either way.
+        return [by.desc() if search.descending else by.asc(), first, Identity.id]
+
+    def _search_count(
+        self,
+        tenant_id: int,
+        search: IdentitySearch,
+        sees_all: bool,
+        conditions: Sequence[ColumnElement[bool]],
+    ) -> int:
+        version = current_version(self._session, tenant_id)
+        # The filters, without the page and the order.
+        key = (
+            tenant_id,
+            version,
+            sees_all,
+            replace(search, page=1, page_size=1, sort_by="", descending=False, all_tenants=False),
         )
+        remembered = self._search_counts.get(key) if version is not None else None
+        if remembered is not None:
+            return remembered
+        count = (
+            self._session.scalar(
+                select(func.count())
+                .select_from(Identity)
+                .join(
+                    TenantAccess,
+                    and_(
+                        TenantAccess.identity_id == Identity.id, TenantAccess.tenant_id == tenant_id
+                    ),
+                )
+                .join(Member, Member.id == Identity.member_id)
+                .where(Identity.tenant_id == tenant_id, *conditions)
+            )
+            or 0
+        )
+        if version is not None:
+            self._search_counts.put(key, count)
+        return count
+
+    def _role_names(self, tenant_id: int) -> dict[int, str]:
+        rows = self._session.execute(
+            select(Role.id, Role.short_name).where(Role.tenant_id == tenant_id)
+        )
+        return {role_id: folded(name) for role_id, name in rows}
+
+    def _provider_names(self, tenant_id: int) -> dict[int, str]:
+        rows = self._session.execute(
+            select(ProviderSetting.id, ProviderSetting.display_name).where(
+                ProviderSetting.tenant_id == tenant_id
+            )
+        )
+        return {setting_id: folded(name) for setting_id, name in rows}
 
     def identities_with_levels(self, *, tenant_id: int) -> list[IdentityRecord]:
         """The identities of the tenant with enabled tenant access, system accounts left out,
@@ -825,64 +963,20 @@ def _check_no_lockout(values: Mapping[str, Any], is_caller: bool) -> None:
 # Search, sort and hierarchy order
 
 
-def _fold(value: str | None) -> str:
-    return (value or "").casefold()
-
-
-def _full_names(record: IdentityRecord) -> tuple[str, str]:
-    first, last = record.first_name or "", record.last_name or ""
-    return f"{first} {last}", f"{last} {first}"
-
-
-def _search_texts(record: IdentityRecord, field_name: str) -> list[str]:
-    texts = {
-        "FirstName": [record.first_name or ""],
-        "LastName": [record.last_name or ""],
-        "UserName": [record.user_name],
-        "Email": [record.email or ""],
-        "IdentityProviderName": [record.provider_name],
-        "RoleName": [record.role_name],
-        "FullName": list(_full_names(record)),
-    }
-    if field_name == "All":
-        return [text for values in texts.values() for text in values]
-    return texts[field_name]
-
-
-def _matches(record: IdentityRecord, search: IdentitySearch) -> bool:
-    if search.first_name and _fold(record.first_name) != _fold(search.first_name.strip()):
-        return False
-    if search.last_name and _fold(record.last_name) != _fold(search.last_name.strip()):
-        return False
-    term = _fold((search.search_term or "").strip())
-    return not term or any(term in _fold(t) for t in _search_texts(record, search.search_by))
-
-
-def _sort_key(record: IdentityRecord, sort_by: str) -> tuple[int, str]:
-    if sort_by == "MemberId":
-        return (record.member_id or 0, "")
-    texts = {
-        "FirstName": record.first_name,
-        "LastName": record.last_name,
-        "FullName": _full_names(record)[0],
-        "UserName": record.user_name,
-        "Email": record.email,
-        "RoleName": record.role_name,
-        "IdentityProviderName": record.provider_name,
-    }
-    return (0, _fold(texts[sort_by]))
-
-
-def _sorted(records: list[IdentityRecord], sort_by: str, descending: bool) -> list[IdentityRecord]:
-    # Ties first (ascending), then the stable sort on the chosen field keeps them in order.
-    ties = sorted(records, key=lambda r: (_fold(r.first_name), str(r.id)))
-    return sorted(ties, key=lambda r: _sort_key(r, sort_by), reverse=descending)
+def _rank(column: SQLColumnExpression[int], names: Mapping[int, str]) -> ColumnElement[int]:
+    """The place of `column`'s row in `names` ordered by name: equal names, equal places."""
+    places = {name: place for place, name in enumerate(sorted(set(names.values())))}
+    if not names:
+        return literal(0)
+    return case(
+        {row_id: places[name] for row_id, name in names.items()}, value=column, else_=len(places)
+    )
 
 
 def _by_level(records: Iterable[IdentityRecord]) -> list[IdentityRecord]:
     return sorted(
         records,
-        key=lambda r: (-r.hierarchy_level, _fold(r.last_name), _fold(r.first_name), str(r.id)),
+        key=lambda r: (-r.hierarchy_level, folded(r.last_name), folded(r.first_name), str(r.id)),
     )
 
 

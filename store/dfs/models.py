@@ -17,6 +17,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -24,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from store.base import Base
 
@@ -36,6 +37,15 @@ def normalized(name: str) -> str:
     return name.casefold()
 
 
+def folded(text: str | None) -> str:
+    """The form names are searched and sorted in: case-folded, absent as empty."""
+    return normalized(text or "")
+
+
+def new_search_version() -> str:
+    return uuid.uuid4().hex
+
+
 class Tenant(Base):
     __tablename__ = "dfs_tenants"
 
@@ -43,6 +53,9 @@ class Tenant(Base):
     uid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     key: Mapped[str] = mapped_column(String(NAME), unique=True)
     name: Mapped[str] = mapped_column(String(NAME))
+    # Replaced by every change to what an identity search of the tenant can find, so that
+    # a count remembered under it is still right while it stands (store/dfs/search_counts.py).
+    search_version: Mapped[str] = mapped_column(String(32), default=new_search_version)
 
 
 # Catalogues
@@ -223,6 +236,13 @@ class RoleExclusion(Base):
 
 class Member(Base):
     __tablename__ = "dfs_members"
+    # The orders an identity search pages in without sorting the tenant (LastName is the
+    # default; ties go by first name).
+    __table_args__ = (
+        Index("ix_dfs_members_by_last_name", "tenant_id", "last_name_folded", "first_name_folded"),
+        Index("ix_dfs_members_by_first_name", "tenant_id", "first_name_folded"),
+        Index("ix_dfs_members_by_email", "tenant_id", "email_folded"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(
@@ -239,6 +259,16 @@ class Member(Base):
     external_id: Mapped[str | None] = mapped_column(String(NAME))
     bank_branch_id: Mapped[int | None] = mapped_column(ForeignKey("dfs_bank_branches.id"))
     assigned_contacts_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The names searched and sorted by, case-folded here: SQLite's lower() folds ASCII only.
+    # Text, since folding can lengthen a name (ß becomes ss).
+    first_name_folded: Mapped[str] = mapped_column(Text, default="")
+    last_name_folded: Mapped[str] = mapped_column(Text, default="")
+    email_folded: Mapped[str] = mapped_column(Text, default="")
+
+    @validates("first_name", "last_name", "email")
+    def _fold_for_search(self, key: str, value: str | None) -> str | None:
+        setattr(self, f"{key}_folded", folded(value))
+        return value
 
 
 class Identity(Base):
