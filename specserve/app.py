@@ -40,6 +40,7 @@ from specserve.routing import ChainedRouting
 from specserve.sandbox import CloseOnShutdown, Sandbox
 from specserve.settings import Settings
 from specserve.spec_checks import check_specs_once
+from specserve.threads import HandlerThreads
 from specserve.validation import VALIDATOR_MAP
 from store import DomainError, Store
 from store.migrate import is_current, upgrade
@@ -100,7 +101,7 @@ def create_app(settings: Settings | None = None) -> AccessLog:
     if sandbox is not None:
         store = sandbox.store
     else:
-        store = Store(settings.effective_database_url, pool_size=max(5, settings.workers * 2))
+        store = Store(settings.effective_database_url, pool_size=settings.handler_threads)
         # Mock mode still runs the token services (and API key checks) over the store.
         prepare_database(store, settings)
     tokens = token_service(settings)
@@ -135,7 +136,7 @@ def create_app(settings: Settings | None = None) -> AccessLog:
         app = CrossOrigin(app, origins=settings.cors_origins)
     if sandbox is not None:
         app = CloseOnShutdown(app, sandbox)
-    return AccessLog(app, services=services)
+    return AccessLog(HandlerThreads(app, threads=settings.handler_threads), services=services)
 
 
 def prepare_database(store: Store, settings: Settings) -> None:

@@ -31,6 +31,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 1
+    # Synchronous handlers run at once per worker (specserve/threads.py).
+    handler_threads: int = 4
     apis: tuple[str, ...] = field(default=DEFAULT_API_NAMES)
     environment: str = "development"
     token_lifetime_seconds: int = 3600
@@ -94,6 +96,8 @@ class Settings:
                 "the sandbox keeps its state and request log in its one process: use one worker"
             )
         self._check_mode_settings()
+        if self.handler_threads < 1:
+            raise SettingsError("SPECSERVE_HANDLER_THREADS must be at least 1")
         if self.request_log_size < 1:
             raise SettingsError("SPECSERVE_REQUEST_LOG_SIZE must be at least 1")
 
@@ -129,6 +133,7 @@ class Settings:
             host=env.get("SPECSERVE_HOST", defaults.host),
             port=port,
             workers=_integer(env, "SPECSERVE_WORKERS", defaults.workers),
+            handler_threads=_integer(env, "SPECSERVE_HANDLER_THREADS", defaults.handler_threads),
             apis=tuple(apis.split(",")) if apis else defaults.apis,
             environment=env.get("SPECSERVE_ENV", defaults.environment),
             token_lifetime_seconds=_integer(
@@ -158,6 +163,7 @@ class Settings:
             "SPECSERVE_HOST": self.host,
             "SPECSERVE_PORT": str(self.port),
             "SPECSERVE_WORKERS": str(self.workers),
+            "SPECSERVE_HANDLER_THREADS": str(self.handler_threads),
             "SPECSERVE_APIS": ",".join(self.apis),
             "SPECSERVE_ENV": self.environment,
             "SPECSERVE_TOKEN_LIFETIME": str(self.token_lifetime_seconds),

@@ -18,10 +18,12 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Row,
     Select,
     SQLColumnExpression,
     and_,
+    bindparam,
     case,
     delete,
     exists,
@@ -245,11 +247,11 @@ class IdentitiesRepository:
         sees_all = search.all_tenants and self._sees_all_tenants(caller_identity_id)
         conditions = self._search_conditions(tenant_id, search, sees_all)
         rows = self._session.execute(
-            _identity_rows(tenant_id)
-            .where(*conditions)
+            _IDENTITY_ROWS.where(*conditions)
             .order_by(*self._search_order(tenant_id, search))
             .limit(search.page_size)
-            .offset((search.page - 1) * search.page_size)
+            .offset((search.page - 1) * search.page_size),
+            {"tenant_id": tenant_id},
         ).all()
         return Page(
             items=self._with_participants([_record(row) for row in rows]),
@@ -626,7 +628,7 @@ class IdentitiesRepository:
 
     def _identity(self, tenant_id: int, identity_id: uuid.UUID) -> IdentityRecord:
         rows = self._session.execute(
-            _identity_rows(tenant_id).where(Identity.id == identity_id)
+            _IDENTITY_BY_ID, {"tenant_id": tenant_id, "identity_id": identity_id}
         ).all()
         if not rows:
             raise _no_identity(identity_id)
@@ -683,9 +685,7 @@ class IdentitiesRepository:
         return caller is not None and caller.sees_all_tenants
 
     def _hierarchy_population(self, tenant_id: int) -> list[IdentityRecord]:
-        rows = self._session.execute(
-            _identity_rows(tenant_id).where(TenantAccess.is_enabled.is_(True))
-        ).all()
+        rows = self._session.execute(_ENABLED_IDENTITY_ROWS, {"tenant_id": tenant_id}).all()
         return [_record(row) for row in rows]
 
     def _excluded(self, identity_id: uuid.UUID) -> set[uuid.UUID]:
@@ -702,9 +702,7 @@ class IdentitiesRepository:
         links: dict[uuid.UUID, list[int]] = {i: [] for i in ids}
         if ids:
             for identity_id, participant_id in self._session.execute(
-                select(IdentityParticipant.identity_id, IdentityParticipant.participant_id)
-                .where(IdentityParticipant.identity_id.in_(ids))
-                .order_by(IdentityParticipant.participant_id)
+                _PARTICIPANT_LINKS, {"identity_ids": ids}
             ).all():
                 links[identity_id].append(participant_id)
         return [replace(r, participant_ids=tuple(links[r.id])) for r in records]
@@ -840,8 +838,9 @@ class IdentitiesRepository:
 # Queries and records
 
 
-def _identity_rows(tenant_id: int) -> Select[*tuple[Any, ...]]:
-    """The identities of a tenant with their role there, provider, member and bank branch."""
+def _identity_rows_of_a_tenant() -> Select[*tuple[Any, ...]]:
+    """The identities of the tenant `:tenant_id` with their role there, provider, member and
+    bank branch."""
     return (
         select(
             Identity.id,
@@ -870,14 +869,26 @@ def _identity_rows(tenant_id: int) -> Select[*tuple[Any, ...]]:
         )
         .join(
             TenantAccess,
-            and_(TenantAccess.identity_id == Identity.id, TenantAccess.tenant_id == tenant_id),
+            and_(TenantAccess.identity_id == Identity.id, TenantAccess.tenant_id == _TENANT),
         )
         .join(Role, Role.id == TenantAccess.role_id)
         .join(ProviderSetting, ProviderSetting.id == Identity.provider_setting_id)
         .outerjoin(Member, Member.id == Identity.member_id)
         .outerjoin(BankBranch, BankBranch.id == Member.bank_branch_id)
-        .where(Identity.tenant_id == tenant_id)
+        .where(Identity.tenant_id == _TENANT)
     )
+
+
+# Built once: building a statement costs more than running it (bound values at execution).
+_TENANT = bindparam("tenant_id", type_=Integer)
+_IDENTITY_ROWS = _identity_rows_of_a_tenant()
+_IDENTITY_BY_ID = _IDENTITY_ROWS.where(Identity.id == bindparam("identity_id"))
+_ENABLED_IDENTITY_ROWS = _IDENTITY_ROWS.where(TenantAccess.is_enabled.is_(True))
+_PARTICIPANT_LINKS = (
+    select(IdentityParticipant.identity_id, IdentityParticipant.participant_id)
+    .where(IdentityParticipant.identity_id.in_(bindparam("identity_ids", expanding=True)))
+    .order_by(IdentityParticipant.participant_id)
+)
 
 
 def _record(row: Row[Any]) -> IdentityRecord:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.dfs.models import (
@@ -59,31 +59,11 @@ class DfsRepository:
         """Whether a caller holds an access policy in a tenant: a signed-in identity through
         its enabled role there (every policy with AllowAllPolicies), an app through a grant
         to it. One query: it runs before every DFS operation."""
-        policy = select(AccessPolicy.id).where(AccessPolicy.key == key)
         if identity_id is None:
-            granted = policy.join(
-                AppAccessPolicy, AppAccessPolicy.access_policy_id == AccessPolicy.id
-            ).where(
-                AppAccessPolicy.tenant_id == tenant_id,
-                AppAccessPolicy.client_id == client_id,
-                AppAccessPolicy.api_resource == API_RESOURCE,
-                AppAccessPolicy.api_scope == API_SCOPE,
-            )
-            return bool(self._session.scalar(select(granted.exists())))
-        by_role = policy.join(RolePolicy, RolePolicy.access_policy_id == AccessPolicy.id).where(
-            RolePolicy.role_id == Role.id
-        )
-        held = (
-            select(TenantAccess.identity_id)
-            .join(Role, Role.id == TenantAccess.role_id)
-            .where(
-                TenantAccess.identity_id == identity_id,
-                TenantAccess.tenant_id == tenant_id,
-                TenantAccess.is_enabled.is_(True),
-                or_(and_(Role.allow_all_policies.is_(True), policy.exists()), by_role.exists()),
-            )
-        )
-        return bool(self._session.scalar(select(held.exists())))
+            values = {"tenant_id": tenant_id, "client_id": client_id, "key": key}
+            return bool(self._session.scalar(_GRANTED_TO_APP, values))
+        values = {"tenant_id": tenant_id, "identity_id": identity_id, "key": key}
+        return bool(self._session.scalar(_HELD_BY_IDENTITY, values))
 
     def authenticate_identity(
         self, *, user_name: str, password: str, tenant_key: str | None
@@ -132,3 +112,35 @@ class DfsRepository:
             tenant=TenantRecord(id=tenant.id, uid=tenant.uid, key=tenant.key),
             role_id=access.role_id,
         )
+
+
+def _policy_statements() -> tuple[Select[tuple[bool]], Select[tuple[bool]]]:
+    """Whether an app holds `:key` in `:tenant_id`, and whether `:identity_id` does."""
+    policy = select(AccessPolicy.id).where(AccessPolicy.key == bindparam("key"))
+    tenant = bindparam("tenant_id", type_=Integer)
+    granted = policy.join(
+        AppAccessPolicy, AppAccessPolicy.access_policy_id == AccessPolicy.id
+    ).where(
+        AppAccessPolicy.tenant_id == tenant,
+        AppAccessPolicy.client_id == bindparam("client_id"),
+        AppAccessPolicy.api_resource == API_RESOURCE,
+        AppAccessPolicy.api_scope == API_SCOPE,
+    )
+    by_role = policy.join(RolePolicy, RolePolicy.access_policy_id == AccessPolicy.id).where(
+        RolePolicy.role_id == Role.id
+    )
+    held = (
+        select(TenantAccess.identity_id)
+        .join(Role, Role.id == TenantAccess.role_id)
+        .where(
+            TenantAccess.identity_id == bindparam("identity_id"),
+            TenantAccess.tenant_id == tenant,
+            TenantAccess.is_enabled.is_(True),
+            or_(and_(Role.allow_all_policies.is_(True), policy.exists()), by_role.exists()),
+        )
+    )
+    return select(granted.exists()), select(held.exists())
+
+
+# Built once: it runs before every DFS operation, and building it costs more than running it.
+_GRANTED_TO_APP, _HELD_BY_IDENTITY = _policy_statements()

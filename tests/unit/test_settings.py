@@ -51,6 +51,7 @@ def test_the_default_database_is_a_sqlite_file_in_the_data_folder(tmp_path: Path
             host="0.0.0.0",
             port=8443,
             workers=4,
+            handler_threads=12,
             apis=("primedocs",),
             environment="production",
             token_lifetime_seconds=120,
@@ -86,6 +87,7 @@ def test_sound_settings_pass_the_check() -> None:
         {**PRODUCTION, "public_url": "http://127.0.0.1:8080"},
         {"token_lifetime_seconds": 0},
         {"token_lifetime_seconds": -60},
+        {"handler_threads": 0},
     ],
     ids=[
         "unknown-api",
@@ -95,6 +97,7 @@ def test_sound_settings_pass_the_check() -> None:
         "production-on-loopback",
         "zero-lifetime",
         "negative-lifetime",
+        "no-handler-threads",
     ],
 )
 def test_unsafe_settings_are_refused(overrides: dict[str, Any]) -> None:
