@@ -243,18 +243,32 @@ class IdentitiesRepository:
         self, *, tenant_id: int, caller_identity_id: uuid.UUID | None, search: IdentitySearch
     ) -> Page[IdentityRecord]:
         """The identities of the tenant matching `search`, one page of them, found, ordered
-        and paged by the database (an index walk for the name and e-mail orders)."""
+        and paged by the database. The page is found among the tenant's members, each with
+        its identity's filters as a subquery: from one table, both databases walk a member
+        index in the name and e-mail orders and stop at the page's end (with the identities
+        joined first, SQLite sorts the whole tenant)."""
         sees_all = search.all_tenants and self._sees_all_tenants(caller_identity_id)
         conditions = self._search_conditions(tenant_id, search, sees_all)
-        rows = self._session.execute(
-            _IDENTITY_ROWS.where(*conditions)
+        values = {"tenant_id": tenant_id}
+        member_ids = self._session.scalars(
+            select(Member.id)
+            .where(
+                Member.tenant_id == _TENANT,
+                _of_members_identity(Identity.id).where(*conditions).exists(),
+            )
             .order_by(*self._search_order(tenant_id, search))
             .limit(search.page_size)
             .offset((search.page - 1) * search.page_size),
-            {"tenant_id": tenant_id},
+            values,
         ).all()
+        rows = {
+            row.member_id: row
+            for row in self._session.execute(_ROWS_OF_MEMBERS, {**values, "member_ids": member_ids})
+        }
+        # A row gone between the two queries (a concurrent delete) is left out.
+        page = [_record(rows[m]) for m in member_ids if m in rows]
         return Page(
-            items=self._with_participants([_record(row) for row in rows]),
+            items=self._with_participants(page),
             page=search.page,
             page_size=search.page_size,
             total_items=self._search_count(tenant_id, search, sees_all, conditions),
@@ -326,23 +340,27 @@ class IdentitiesRepository:
     def _search_order(
         self, tenant_id: int, search: IdentitySearch
     ) -> list[SQLColumnExpression[Any]]:
+        """The order of the members of the page; what is the identity's comes from its row."""
         first, last = Member.first_name_folded, Member.last_name_folded
         by: SQLColumnExpression[Any]
         if search.sort_by == "RoleName":
-            by = _rank(TenantAccess.role_id, self._role_names(tenant_id))
+            role = _of_members_identity(TenantAccess.role_id).scalar_subquery()
+            by = _rank(role, self._role_names(tenant_id))
         elif search.sort_by == "IdentityProviderName":
-            by = _rank(Identity.provider_setting_id, self._provider_names(tenant_id))
+            provider = _of_members_identity(Identity.provider_setting_id).scalar_subquery()
+            by = _rank(provider, self._provider_names(tenant_id))
         else:
             by = {
                 "FirstName": first,
                 "LastName": last,
                 "FullName": first + " " + last,
-                "UserName": Identity.user_name_normalized,
+                "UserName": _of_members_identity(Identity.user_name_normalized).scalar_subquery(),
                 "Email": Member.email_folded,
-                "MemberId": Identity.member_id,
+                "MemberId": Member.id,
             }[search.sort_by]
-        # Ties by first name, then id, ascending either way.
-        return [by.desc() if search.descending else by.asc(), first, Identity.id]
+        # Ties by first name, then identity id, ascending either way.
+        identity_id = _of_members_identity(Identity.id).scalar_subquery()
+        return [by.desc() if search.descending else by.asc(), first, identity_id]
 
     def _search_count(
         self,
@@ -838,9 +856,11 @@ class IdentitiesRepository:
 # Queries and records
 
 
-def _identity_rows_of_a_tenant() -> Select[*tuple[Any, ...]]:
+def _identity_rows_of_a_tenant(*, with_member_only: bool) -> Select[*tuple[Any, ...]]:
     """The identities of the tenant `:tenant_id` with their role there, provider, member and
-    bank branch."""
+    bank branch; with `with_member_only`, those with a member, the tenant told by the member
+    (so that SQLite, without statistics, looks identities up by member rather than walking
+    the tenant's)."""
     return (
         select(
             Identity.id,
@@ -873,15 +893,32 @@ def _identity_rows_of_a_tenant() -> Select[*tuple[Any, ...]]:
         )
         .join(Role, Role.id == TenantAccess.role_id)
         .join(ProviderSetting, ProviderSetting.id == Identity.provider_setting_id)
-        .outerjoin(Member, Member.id == Identity.member_id)
+        .join(Member, Member.id == Identity.member_id, isouter=not with_member_only)
         .outerjoin(BankBranch, BankBranch.id == Member.bank_branch_id)
-        .where(Identity.tenant_id == _TENANT)
+        .where((Member.tenant_id if with_member_only else Identity.tenant_id) == _TENANT)
+    )
+
+
+def _of_members_identity(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """`columns` of the identity of the member of the enclosing query, with its access to
+    the tenant `:tenant_id` (one identity per member)."""
+    return (
+        select(*columns)
+        .select_from(Identity)
+        .join(
+            TenantAccess,
+            and_(TenantAccess.identity_id == Identity.id, TenantAccess.tenant_id == _TENANT),
+        )
+        .where(Identity.member_id == Member.id, Identity.tenant_id == _TENANT)
     )
 
 
 # Built once: building a statement costs more than running it (bound values at execution).
 _TENANT = bindparam("tenant_id", type_=Integer)
-_IDENTITY_ROWS = _identity_rows_of_a_tenant()
+_IDENTITY_ROWS = _identity_rows_of_a_tenant(with_member_only=False)
+_ROWS_OF_MEMBERS = _identity_rows_of_a_tenant(with_member_only=True).where(
+    Identity.member_id.in_(bindparam("member_ids", expanding=True))
+)
 _IDENTITY_BY_ID = _IDENTITY_ROWS.where(Identity.id == bindparam("identity_id"))
 _ENABLED_IDENTITY_ROWS = _IDENTITY_ROWS.where(TenantAccess.is_enabled.is_(True))
 _PARTICIPANT_LINKS = (
