@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def other_worker(database_url: str) -> Iterator[Store]:
     opened.dispose()
 
 
-def found(store: Store, **criteria: object) -> tuple[int, list[str]]:
+def found(store: Store, **criteria: Any) -> tuple[int, list[str]]:
     """TotalCount and the user names of the first page."""
     with store.unit_of_work() as work:
         page = work.dfs_identities.search_identities(
@@ -41,7 +42,7 @@ def create(store: Store, user_name: str, first: str, last: str) -> uuid.UUID:
         return work.dfs_identities.create_identity(tenant_id=TENANT, draft=draft)
 
 
-def update(store: Store, identity_id: uuid.UUID, **values: object) -> None:
+def update(store: Store, identity_id: uuid.UUID, **values: Any) -> None:
     with store.unit_of_work() as work:
         work.dfs_identities.update_identity(
             tenant_id=TENANT,
