@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import gc
 import logging
 from typing import Any
 
@@ -137,6 +138,16 @@ def create_app(settings: Settings | None = None) -> AccessLog:
     if sandbox is not None:
         app = CloseOnShutdown(app, sandbox)
     return AccessLog(HandlerThreads(app, threads=settings.handler_threads), services=services)
+
+
+def served_app() -> AccessLog:
+    """The app of a `specserve serve` worker process: create_app's, then everything it holds
+    for its lifetime (specs, validators, fixtures, answers) is set aside from the garbage
+    collector (gc.freeze), which otherwise walks it all again in every full collection."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def prepare_database(store: Store, settings: Settings) -> None:

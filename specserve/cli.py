@@ -255,7 +255,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         file=sys.stderr,
     )
     uvicorn.run(
-        "specserve.app:create_app",
+        "specserve.app:served_app",
         factory=True,
         host=settings.host,
         port=settings.port,
