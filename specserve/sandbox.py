@@ -26,9 +26,6 @@ from store import Store
 from store.migrate import upgrade
 from store.seed import seed
 
-# The demo secrets are published in fixtures/seed; cheap hashes make a sandbox start in a second
-# instead of several (passwords set through the API use the store's full cost).
-SEED_SECRET_ROUNDS = 4
 _MEMORY = Path("/dev/shm")
 
 
@@ -81,7 +78,7 @@ class Sandbox:
         seeding = Store(f"sqlite:///{pristine}")
         try:
             upgrade(seeding.engine)
-            seed(seeding.engine, settings.fixtures_dir / "seed", secret_rounds=SEED_SECRET_ROUNDS)
+            seed(seeding.engine, settings.fixtures_dir / "seed")
         finally:
             # The last connection to close folds the write-ahead log into the file: one file
             # holds the seeded data, to copy now and to restore from later.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -35,9 +36,14 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 def is_current(engine: Engine) -> bool:
     """True when the database is at the newest revision."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        return MigrationContext.configure(connection).get_current_revision() == _newest()
+
+
+@functools.cache
+def _newest() -> str | None:
+    # Reading the revisions compiles every migration module; they do not change while we run.
+    return ScriptDirectory.from_config(_config()).get_current_head()
 
 
 def drop_everything(engine: Engine) -> None:

@@ -30,7 +30,11 @@ def load_or_create_signing_key(data_dir: Path) -> SigningKey:
     path = data_dir / "keys" / KEY_FILE
     if not path.exists():
         _create_key_file(path)
-    private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    # The key is our own, made by _create_key_file: checking its RSA math again on every load
+    # costs tens of milliseconds a start (and a test), and guards against nothing.
+    private_key = serialization.load_pem_private_key(
+        path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True
+    )
     if not isinstance(private_key, rsa.RSAPrivateKey):
         raise ValueError(f"{path} does not hold an RSA private key")
     return _signing_key(private_key)

@@ -40,8 +40,8 @@ from store.dfs.models import (
 from store.dfs.seed import load_dfs
 from store.identity.secrets import secret_matches
 from store.migrate import upgrade
+from store.seed import DEMO_SECRET_ROUNDS
 from tests.conftest import BACKENDS
-from tests.support.databases import TEST_SECRET_ROUNDS
 
 SEED_FILE = PROJECT_ROOT / "fixtures" / "seed" / "dfs.yaml"
 SPEC_FILE = PROJECT_ROOT / "specs" / "dfs-admin.yaml"
@@ -58,7 +58,7 @@ def seed_data() -> dict[str, Any]:
 
 def load(store: Store) -> None:
     with Session(store.engine) as session, session.begin():
-        load_dfs(session, seed_data(), secret_rounds=TEST_SECRET_ROUNDS)
+        load_dfs(session, seed_data(), secret_rounds=DEMO_SECRET_ROUNDS)
 
 
 @pytest.fixture(params=BACKENDS)

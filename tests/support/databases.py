@@ -23,15 +23,13 @@ from store.migrate import upgrade
 from store.seed import seed
 
 SEED_FOLDER = PROJECT_ROOT / "fixtures" / "seed"
-# Fast hashes in tests; the server's default is slower.
-TEST_SECRET_ROUNDS = 4
 
 
 def migrate_and_seed(url: str) -> None:
     store = Store(url)
     try:
         upgrade(store.engine)
-        seed(store.engine, SEED_FOLDER, secret_rounds=TEST_SECRET_ROUNDS)
+        seed(store.engine, SEED_FOLDER)
     finally:
         store.dispose()
 
