@@ -40,12 +40,20 @@ class CrossOrigin:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].lower().startswith(OWN_PREFIX):
-            await self.cors(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
         origin = headers.get("origin")
-        if origin is not None and urlsplit(origin).netloc != headers.get("host"):
+        if origin is None:
+            # Not from a page of another origin (browsers always send Origin then): nothing
+            # to allow, and no CORS layer to pass through.
+            await self.app(scope, receive, send)
+            return
+        if not scope["path"].lower().startswith(OWN_PREFIX):
+            await self.cors(scope, receive, send)
+            return
+        if urlsplit(origin).netloc != headers.get("host"):
             await _refused(origin)(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -74,13 +74,16 @@ class MockAnswers:
             await self._wait(preferences)
             self._maybe_fail()
             facts = _facts(request, parameters.get("body"))
-            seed = fingerprint(
-                operation.operation_id,
-                request.method,
-                request.url.path,
-                sorted(request.query_params.multi_items()),
-                json.dumps(facts.body, sort_keys=True, default=str),
-            )
+
+            def seed() -> int:
+                return fingerprint(
+                    operation.operation_id,
+                    request.method,
+                    request.url.path,
+                    sorted(request.query_params.multi_items()),
+                    json.dumps(facts.body, sort_keys=True, default=str),
+                )
+
             return _response(operation.choose(preferences, facts, seed), preferences, facts)
 
         answer.__name__ = operation.operation_id

@@ -13,6 +13,7 @@ is the client's error, and the message names what can be chosen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +71,11 @@ class MockOperation:
             fixtures=fixtures,
         )
 
-    def choose(self, preferences: Preferences, facts: RequestFacts, seed: int) -> Answer:
+    def choose(
+        self, preferences: Preferences, facts: RequestFacts, seed: Callable[[], int]
+    ) -> Answer:
+        """The answer to a request; `seed` gives the seed of generated data, asked only when
+        data is generated (it hashes the whole request)."""
         if preferences.example is not None:
             return self._named(preferences)
         status = self.success
@@ -97,7 +102,7 @@ class MockOperation:
             return Answer(status, None, False, documented.media_type, source="generated")
         return Answer(
             status,
-            generate(documented.schema, seed),
+            generate(documented.schema, seed()),
             True,
             documented.media_type,
             source="generated",

@@ -330,6 +330,13 @@ def test_cors_is_on_in_mock_mode(mock_client: TestClient) -> None:
     assert "X-Correlation-ID" in answer.headers["access-control-expose-headers"]
 
 
+def test_a_request_without_an_origin_gets_no_cors_headers(mock_client: TestClient) -> None:
+    # Browsers send Origin with every cross-origin request; without one there is nothing to allow.
+    answer = mock_client.get(f"{AC}/identities", headers=KEY_HEADER)
+    assert answer.status_code == 200
+    assert not [name for name in answer.headers if name.lower().startswith("access-control-")]
+
+
 def test_cors_origins_can_be_limited(mock_database: str, data_dir: Path) -> None:
     app = create_app(
         mock_settings(mock_database, data_dir, cors_origins=("http://app.test",), apis=("dfs",))

@@ -213,51 +213,54 @@ def facts(thing: str) -> RequestFacts:
 def test_without_preferences_a_matching_when_wins_then_the_default(
     operation: MockOperation,
 ) -> None:
-    assert operation.choose(Preferences(), facts("special"), 1).source == "example special"
-    unknown = operation.choose(Preferences(), facts("00000000-1"), 1)
+    assert operation.choose(Preferences(), facts("special"), lambda: 1).source == "example special"
+    unknown = operation.choose(Preferences(), facts("00000000-1"), lambda: 1)
     assert (unknown.status, unknown.source) == (404, "example unknown")
-    assert operation.choose(Preferences(), facts("anything"), 1).body == {
+    assert operation.choose(Preferences(), facts("anything"), lambda: 1).body == {
         "id": "bill",
         "name": "Bill",
     }
 
 
 def test_prefer_code_narrows_the_rules_to_that_status(operation: MockOperation) -> None:
-    answer = operation.choose(Preferences(code=404), facts("special"), 1)
+    answer = operation.choose(Preferences(code=404), facts("special"), lambda: 1)
     assert (answer.status, answer.source, answer.media_type) == (
         404,
         "example unknown",
         "application/problem+json",
     )
     # 200 asked: the `when` of a 404 example does not apply.
-    assert operation.choose(Preferences(code=200), facts("00000000-1"), 1).source == "example bill"
-    nothing = operation.choose(Preferences(code=204), facts("x"), 1)
+    assert (
+        operation.choose(Preferences(code=200), facts("00000000-1"), lambda: 1).source
+        == "example bill"
+    )
+    nothing = operation.choose(Preferences(code=204), facts("x"), lambda: 1)
     assert (nothing.status, nothing.has_body) == (204, False)
 
 
 def test_prefer_example_names_a_fixture_whatever_the_request(operation: MockOperation) -> None:
-    answer = operation.choose(Preferences(example="unknown"), facts("special"), 1)
+    answer = operation.choose(Preferences(example="unknown"), facts("special"), lambda: 1)
     assert (answer.status, answer.body) == (404, {"title": "Not Found"})
-    both = operation.choose(Preferences(example="special", code=200), facts("x"), 1)
+    both = operation.choose(Preferences(example="special", code=200), facts("x"), lambda: 1)
     assert both.source == "example special"
 
 
 def test_prefer_dynamic_generates_data_for_the_status(operation: MockOperation) -> None:
-    answer = operation.choose(Preferences(dynamic=True), facts("special"), 7)
+    answer = operation.choose(Preferences(dynamic=True), facts("special"), lambda: 7)
     assert answer.source == "generated"
     assert set(answer.body) == {"id", "name"}
-    again = operation.choose(Preferences(dynamic=True), facts("special"), 7)
+    again = operation.choose(Preferences(dynamic=True), facts("special"), lambda: 7)
     assert again.body == answer.body
-    other = operation.choose(Preferences(dynamic=True), facts("special"), 8)
+    other = operation.choose(Preferences(dynamic=True), facts("special"), lambda: 8)
     assert other.body != answer.body
 
 
 def test_the_spec_example_comes_after_fixtures_and_generation_after_it() -> None:
     spec_operation = SPEC["paths"]["/things/{id}"]["get"]
     operation = MockOperation.of(SPEC, spec_operation, OperationFixtures("getThing"))
-    answer = operation.choose(Preferences(), facts("x"), 1)
+    answer = operation.choose(Preferences(), facts("x"), lambda: 1)
     assert (answer.source, answer.body) == ("spec example", {"id": "spec", "name": "from the spec"})
-    generated = operation.choose(Preferences(code=404), facts("x"), 1)
+    generated = operation.choose(Preferences(code=404), facts("x"), lambda: 1)
     assert generated.source == "generated" and isinstance(generated.body["title"], str)
 
 
@@ -277,7 +280,7 @@ def test_an_impossible_choice_names_the_choices(
     operation: MockOperation, preferences: Preferences, message: str
 ) -> None:
     with pytest.raises(Invalid, match=re.escape(message)):
-        operation.choose(preferences, facts("x"), 1)
+        operation.choose(preferences, facts("x"), lambda: 1)
 
 
 def test_the_fingerprint_is_stable_across_processes() -> None:
