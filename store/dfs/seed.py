@@ -14,7 +14,7 @@ import datetime
 import uuid
 from typing import Any, cast
 
-from sqlalchemy import Integer, Table, func, select, text
+from sqlalchemy import Integer, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
 from store.base import Base
@@ -42,6 +42,7 @@ from store.dfs.models import (
     Salutation,
     Tenant,
     TenantAccess,
+    new_search_version,
     normalized,
 )
 from store.identity.secrets import hash_secret
@@ -68,6 +69,8 @@ def load_dfs(session: Session, data: dict[str, Any], *, secret_rounds: int) -> N
     for tenant in data.get("tenants", []):
         _load_tenant(session, tenant, policies, secret_rounds)
     session.flush()
+    # Seeded past the store's sessions: counts a running server remembers must not stand.
+    session.execute(update(Tenant).values(search_version=new_search_version()))
     if session.get_bind().dialect.name == "postgresql":
         first_audit_id = int(data.get("audit_context_first_id", AUDIT_CONTEXT_FIRST_ID))
         for model in _SEQUENCED:

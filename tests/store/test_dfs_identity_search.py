@@ -9,10 +9,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from store import Store
 from store.dfs.identities import IdentityDraft, IdentitySearch, IdentityUpdate
+from store.dfs.models import Tenant
 from store.dfs.roles import RoleChanges
+from store.seed import seed
+from tests.support.databases import SEED_FOLDER
 from tests.support.dfs import ADMIN
 
 CALLER = uuid.UUID(ADMIN)
@@ -118,3 +123,16 @@ def test_a_count_made_inside_a_writing_transaction_is_not_remembered(store: Stor
         assert inside.total_items == everyone + 1
         raise RuntimeError("roll back")
     assert found(store)[0] == everyone
+
+
+def test_seeding_replaces_every_tenants_search_version(store: Store) -> None:
+    # The seed writes past the store's sessions (`specserve db seed` beside a running server).
+    def versions() -> dict[int, str]:
+        with Session(store.engine) as session:
+            return dict(session.execute(select(Tenant.id, Tenant.search_version)).tuples().all())
+
+    before = versions()
+    seed(store.engine, SEED_FOLDER)
+    after = versions()
+    assert before.keys() == after.keys() and len(before) > 1
+    assert all(before[tenant] != after[tenant] for tenant in before)

@@ -80,12 +80,15 @@ def count(session: Session, model: type[Base], **where: object) -> int:
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every DFS table, in primary key order."""
+    """Every row of every DFS table, in primary key order; a tenant's search version is left
+    out, since it is no data but a mark that the seed replaces on every load (the counts a
+    running server remembers must not outlive a load)."""
     rows = {}
     with store.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
             if table.name.startswith("dfs_"):
-                query = select(table).order_by(*table.primary_key.columns)
+                columns = [c for c in table.columns if c.name != "search_version"]
+                query = select(*columns).order_by(*table.primary_key.columns)
                 rows[table.name] = [tuple(row) for row in connection.execute(query)]
     return rows
 
