@@ -39,6 +39,7 @@ from specserve.request_log import RecordRequests
 from specserve.request_names import CaseInsensitiveNames
 from specserve.routing import ChainedRouting
 from specserve.sandbox import CloseOnShutdown, Sandbox
+from specserve.security_handlers import SECURITY_MAP
 from specserve.settings import Settings
 from specserve.spec_checks import check_specs_once
 from specserve.threads import HandlerThreads
@@ -198,6 +199,7 @@ def _connexion_app(services: Services) -> AsyncApp:
         middlewares=middlewares,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False),
         validator_map=VALIDATOR_MAP,
+        security_map=SECURITY_MAP,
     )
     # Handlers wrapped once per operation, not per request (specserve.operations).
     app._middleware_app.api_cls = ApiDecoratedOnce
