@@ -11,6 +11,7 @@ from typing import Any
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.middleware import ConnexionMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
@@ -37,6 +38,7 @@ from specserve.operations import ApiDecoratedOnce
 from specserve.paths import CanonicalPaths, LiteralRoutesFirst
 from specserve.request_log import RecordRequests
 from specserve.request_names import CaseInsensitiveNames
+from specserve.request_validation import RequestValidatedOnce
 from specserve.routing import ChainedRouting
 from specserve.sandbox import CloseOnShutdown, Sandbox
 from specserve.security_handlers import SECURITY_MAP
@@ -181,8 +183,12 @@ def _connexion_app(services: Services) -> AsyncApp:
     }
     # specserve serves the docs itself (see docs.py). Requests are bound as ASP.NET binds
     # them once routed and authorized: as there, credentials are checked before the input.
+    replaced = {
+        RoutingMiddleware: ChainedRouting,
+        RequestValidationMiddleware: RequestValidatedOnce,
+    }
     middlewares: list[Any] = [
-        ChainedRouting if m is RoutingMiddleware else m
+        replaced.get(m, m)
         for m in ConnexionMiddleware.default_middlewares
         if m is not SwaggerUIMiddleware
     ]

@@ -72,6 +72,24 @@ def ecma_pattern(
 ParameterSchemaValidator = extend(Draft4Validator, {"pattern": ecma_pattern})
 BodySchemaValidator = extend(Draft4RequestValidator, {"pattern": ecma_pattern})
 
+# (validator class, id of the schema) -> (the schema, its validator). The schemas are the
+# spec's own dicts, which live as long as the app; the schema is kept so that its id cannot
+# be taken by another object while the entry lives.
+_compiled: dict[tuple[type[Any], int], tuple[dict[str, Any], Any]] = {}
+
+
+def compiled(validator_class: type[Any], schema: dict[str, Any]) -> Any:
+    """The validator of `schema`, built once: building one (with its format checker and
+    reference resolver) cost more than most validations."""
+    key = (validator_class, id(schema))
+    found = _compiled.get(key)
+    if found is None or found[0] is not schema:
+        found = _compiled[key] = (
+            schema,
+            validator_class(schema, format_checker=Draft4Validator.FORMAT_CHECKER),
+        )
+    return found[1]
+
 
 class NamedParameterValidator(ParameterValidator):  # type: ignore[misc]
     @staticmethod
@@ -87,9 +105,7 @@ class NamedParameterValidator(ParameterValidator):  # type: ignore[misc]
             return None
         schema = param.get("schema", param)
         try:
-            ParameterSchemaValidator(
-                schema, format_checker=Draft4Validator.FORMAT_CHECKER
-            ).validate(value)
+            compiled(ParameterSchemaValidator, schema).validate(value)
         except ValidationError as error:
             return f"The {parameter_type} parameter '{name}' is invalid: {error.message}."
         return None
@@ -100,7 +116,7 @@ class JSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
 
     @property
     def _validator(self) -> Any:
-        return BodySchemaValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        return compiled(BodySchemaValidator, self._schema)
 
 
 VALIDATOR_MAP = {
