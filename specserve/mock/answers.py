@@ -22,11 +22,11 @@ from starlette.responses import Response
 from specserve.context import correlation_id
 from specserve.contract import Contract, is_json_media_type
 from specserve.errors import envelope_code, status_phrase
-from specserve.mock.fixtures import fill_placeholders, load_api_fixtures
+from specserve.mock.fixtures import fill_placeholders, holds_placeholders, load_api_fixtures
 from specserve.mock.generate import fingerprint, prepare_patterns
 from specserve.mock.matchers import RequestFacts
 from specserve.mock.prefer import Preferences, parse_prefer
-from specserve.mock.selection import Answer, MockOperation, mock_operations
+from specserve.mock.selection import GENERATED, Answer, MockOperation, mock_operations
 
 Handler = Callable[[], Awaitable[Response]]
 # An injected 503 tells clients when to retry, as a real overloaded server would.
@@ -149,16 +149,40 @@ def _response(answer: Answer, preferences: Preferences, facts: RequestFacts) -> 
         headers["Preference-Applied"] = applied
     if not answer.has_body or answer.media_type is None:
         return Response(status_code=answer.status, headers=headers)
+    content = _fixed_content(answer)
+    if content is None:
+        content = _content(answer, facts)
+    return Response(
+        content, status_code=answer.status, media_type=answer.media_type, headers=headers
+    )
+
+
+def _content(answer: Answer, facts: RequestFacts) -> bytes:
     values = {
         "correlationId": correlation_id.get(),
         **{f"path.{name}": value for name, value in facts.path.items()},
         **{f"query.{name}": value for name, value in facts.query.items()},
     }
     body = _consistent(fill_placeholders(answer.body, values), answer.status)
-    if is_json_media_type(answer.media_type):
-        content = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    else:
-        content = ("" if body is None else str(body)).encode("utf-8")
-    return Response(
-        content, status_code=answer.status, media_type=answer.media_type, headers=headers
-    )
+    if answer.media_type is not None and is_json_media_type(answer.media_type):
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return ("" if body is None else str(body)).encode("utf-8")
+
+
+# A fixture's or the spec's own body (an object that lives as long as the app) -> its bytes,
+# or None where the request fills some of it in. Generated bodies are new for each request.
+_rendered: dict[tuple[int, int, str | None], tuple[Any, bytes | None]] = {}
+_NO_FACTS = RequestFacts(path={}, query={}, headers={}, body=None)
+
+
+def _fixed_content(answer: Answer) -> bytes | None:
+    """The bytes of an answer that is the same for every request, rendered once; None for
+    one that is not (generated data, placeholders, an error naming the correlation id)."""
+    if answer.source == GENERATED:
+        return None
+    key = (id(answer.body), answer.status, answer.media_type)
+    found = _rendered.get(key)
+    if found is None or found[0] is not answer.body:
+        fixed = answer.status < 400 and not holds_placeholders(answer.body)
+        found = _rendered[key] = (answer.body, _content(answer, _NO_FACTS) if fixed else None)
+    return found[1]

@@ -147,6 +147,17 @@ def _example(path: Path, name: str, raw: Any) -> MockExample:
     )
 
 
+def holds_placeholders(body: Any) -> bool:
+    """Whether `fill_placeholders` would change anything of `body`."""
+    if isinstance(body, str):
+        return _PLACEHOLDER.search(body) is not None
+    if isinstance(body, dict):
+        return any(holds_placeholders(item) for item in body.values())
+    if isinstance(body, list):
+        return any(holds_placeholders(item) for item in body)
+    return False
+
+
 def fill_placeholders(body: Any, values: Mapping[str, str]) -> Any:
     """The body with each `{{name}}` in its strings replaced by the request's value of it
     (`correlationId`, `path.NAME`, `query.NAME`); a value the request lacks becomes empty."""

@@ -36,6 +36,9 @@ class DocumentedResponse:
     has_example: bool = False
 
 
+GENERATED = "generated"
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -99,13 +102,13 @@ class MockOperation:
                 )
         documented = self.responses[status]
         if documented.schema is None:
-            return Answer(status, None, False, documented.media_type, source="generated")
+            return Answer(status, None, False, documented.media_type, source=GENERATED)
         return Answer(
             status,
             generate(documented.schema, seed()),
             True,
             documented.media_type,
-            source="generated",
+            source=GENERATED,
         )
 
     def _named(self, preferences: Preferences) -> Answer:

@@ -16,11 +16,12 @@ from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
 
 from specserve.apis import ALL_APIS
 from specserve.contract import HTTP_METHODS, Contract, is_json_media_type, resolve_refs
+from specserve.mock.answers import _fixed_content
 from specserve.mock.fixtures import FixtureError, OperationFixtures, load_api_fixtures
 from specserve.mock.generate import fingerprint, generate
 from specserve.mock.matchers import RequestFacts, parse_conditions
 from specserve.mock.prefer import Preferences, parse_prefer
-from specserve.mock.selection import MockOperation
+from specserve.mock.selection import GENERATED, Answer, MockOperation
 from specserve.settings import Settings
 from store.errors import Invalid
 
@@ -325,3 +326,17 @@ def test_generated_data_is_valid_for_every_response_schema_of_the_four_apis(
         value = generate(schema, seed)
         errors = [error.message for error in validator.iter_errors(value)]
         assert not errors, f"seed {seed}: {errors} in {value}"
+
+
+def test_an_answer_the_same_for_every_request_is_rendered_once() -> None:
+    fixed = Answer(200, {"Name": "Bill"}, True, "application/json", source="example bill")
+    first = _fixed_content(fixed)
+    assert first == b'{"Name": "Bill"}'
+    assert _fixed_content(fixed) is first
+    # What a request fills in, or makes anew, is rendered for each request.
+    for varying in (
+        Answer(200, {"Id": "{{path.id}}"}, True, "application/json", source="example own"),
+        Answer(404, {"CorrelationId": ""}, True, "application/json", source="example gone"),
+        Answer(200, {"Name": "Bill"}, True, "application/json", source=GENERATED),
+    ):
+        assert _fixed_content(varying) is None
