@@ -12,13 +12,16 @@ decorator works out from each name on every request, and which are now worked ou
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator, pythonic
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 
 @functools.lru_cache(maxsize=1024)
@@ -57,11 +60,32 @@ class _DecoratedOnce(StarletteDecorator):  # type: ignore[misc]
         return wrapper
 
 
+RequestHandler = Callable[[Request], Awaitable[Response]]
+
+
+def reads_its_request(handler: RequestHandler) -> RequestHandler:
+    """Marks a coroutine handler that takes the request and reads what it needs of it itself
+    (a mock answer): Connexion validated the request, and binding every parameter to an
+    argument the handler would not use cost a fifth of a mock's answer."""
+    setattr(handler, _READS_ITS_REQUEST, True)
+    return handler
+
+
+_READS_ITS_REQUEST = "specserve_reads_its_request"
+
+
 class _OperationDecoratedOnce(AsyncOperation):  # type: ignore[misc]
     @functools.cached_property
     def fn(self) -> Callable[..., Any]:
         decorator = _DecoratedOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
         return decorator(self._fn)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if getattr(self._fn, _READS_ITS_REQUEST, False):
+            response = await self._fn(Request(scope, receive))
+            await response(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 class ApiDecoratedOnce(AsyncApi):  # type: ignore[misc]

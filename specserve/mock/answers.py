@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from connexion import context
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,8 +26,9 @@ from specserve.mock.generate import fingerprint, prepare_patterns
 from specserve.mock.matchers import RequestFacts
 from specserve.mock.prefer import Preferences, parse_prefer
 from specserve.mock.selection import GENERATED, Answer, MockOperation, mock_operations
+from specserve.operations import reads_its_request
 
-Handler = Callable[[], Awaitable[Response]]
+Handler = Callable[[Request], Awaitable[Response]]
 # An injected 503 tells clients when to retry, as a real overloaded server would.
 _RETRY_AFTER_SECONDS = "1"
 
@@ -50,11 +50,13 @@ class MockAnswers:
         # Latency and faults are meant to vary; answers (seeded per request) are not.
         self._chance = random.Random()
         self._operations: dict[str, MockOperation] = {}
+        self._body_media_types: dict[str, tuple[str, ...]] = {}
         for contract in contracts.values():
             fixtures = load_api_fixtures(fixtures_dir / contract.api.name)
             by_id = mock_operations(contract.document, fixtures)
             for operation in contract.operations.values():
                 self._operations[operation.function] = by_id[operation.operation_id]
+                self._body_media_types[operation.function] = operation.body_media_types
         prepare_patterns(
             [
                 response.schema
@@ -66,14 +68,18 @@ class MockAnswers:
     def handler(self, function: str) -> Handler:
         operation = self._operations[function]
 
-        # Connexion passes the validated parameters, the JSON body as `body`; the body has been
-        # read from the client by then, so it is taken from there, not read again.
-        async def answer(**parameters: Any) -> Response:
-            request = Request(context.scope)
+        takes_json = any(is_json_media_type(m) for m in self._body_media_types[function])
+
+        # Connexion has validated the request by now; what the answer depends on is read
+        # from it as the client sent it. A JSON body is read as Connexion would bind it:
+        # none sent is an empty object.
+        @reads_its_request
+        async def answer(request: Request) -> Response:
             preferences = parse_prefer(request.headers.getlist("prefer"))
             await self._wait(preferences)
             self._maybe_fail()
-            facts = _facts(request, parameters.get("body"))
+            body = (await _json_body(request)) if takes_json else None
+            facts = _facts(request, body)
 
             def seed() -> int:
                 return fingerprint(
@@ -108,6 +114,11 @@ class MockAnswers:
             detail="An injected fault (--fault-rate): the service is unavailable; retry later.",
             headers={"Retry-After": _RETRY_AFTER_SECONDS},
         )
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    return json.loads(raw) if raw.strip() else {}
 
 
 async def pause(seconds: float) -> None:
