@@ -31,8 +31,8 @@ class Services:
     contracts: dict[str, Contract]
     sandbox: Sandbox | None = None
 
-    def unit_of_work(self) -> UnitOfWork:
-        return self.store.unit_of_work()
+    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
+        return self.store.unit_of_work(read_only=read_only)
 
 
 _services: ContextVar[Services] = ContextVar("specserve_services")
@@ -50,6 +50,6 @@ def bind_services(value: Services) -> object:
     return _services.set(value)
 
 
-def unit_of_work() -> UnitOfWork:
+def unit_of_work(*, read_only: bool = False) -> UnitOfWork:
     """The unit of work (one transaction) for the request being served."""
-    return services().unit_of_work()
+    return services().unit_of_work(read_only=read_only)

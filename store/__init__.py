@@ -3,7 +3,15 @@
 It knows nothing of HTTP: no Connexion, Starlette or handlers here.
 """
 
-from store.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unprocessable
+from store.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Unavailable,
+    Unprocessable,
+)
 from store.unit_of_work import Store, UnitOfWork
 
 __all__ = [
@@ -13,6 +21,7 @@ __all__ = [
     "Invalid",
     "NotFound",
     "Store",
+    "Unavailable",
     "UnitOfWork",
     "Unprocessable",
 ]

@@ -34,7 +34,9 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     else:
         kwargs["pool_size"] = pool_size
         kwargs["max_overflow"] = pool_size
-        kwargs["pool_pre_ping"] = True
+        # No ping before each checkout (a round trip a request): a connection found lost
+        # while in use fails its request (503, store.unit_of_work) and SQLAlchemy then
+        # discards every connection of the pool older than the loss.
     engine = create_engine(url, **kwargs)
     if is_sqlite(url):
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -58,5 +60,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
     # writes fails at once ("database is locked") when another writer got in between,
-    # whereas waiting for the lock at BEGIN honours busy_timeout.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # whereas waiting for the lock at BEGIN honours busy_timeout. A read-only unit of work
+    # (AUTOCOMMIT) runs its statements without a transaction, and takes no lock.
+    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

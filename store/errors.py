@@ -43,3 +43,10 @@ class Forbidden(DomainError):
     """The caller is known but may not do this."""
 
     status = 403
+
+
+class Unavailable(DomainError):
+    """The database could not be reached for this request (a lost connection): the client
+    may send it again."""
+
+    status = 503

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from types import TracebackType
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from store.accesscontrol.keys import ApiKeysRepository
 from store.accesscontrol.repository import AccessControlRepository
@@ -23,7 +30,7 @@ from store.dfs.repository import DfsRepository
 from store.dfs.roles import RolesRepository
 from store.dfs.search_counts import SearchCounts
 from store.engine import make_engine
-from store.errors import Conflict, DomainError, Invalid
+from store.errors import Conflict, DomainError, Invalid, Unavailable
 from store.identity.repository import IdentityRepository
 from store.primedocs.repository import PrimedocsRepository
 
@@ -31,40 +38,68 @@ from store.primedocs.repository import PrimedocsRepository
 class UnitOfWork:
     """Opens a session; commits when the block ends normally, rolls back when it raises."""
 
-    primedocs: PrimedocsRepository
-    accesscontrol: AccessControlRepository
-    api_keys: ApiKeysRepository
-    ansysid: AnsysIdRepository
-    identity: IdentityRepository
-    dfs: DfsRepository
-    dfs_identities: IdentitiesRepository
-    dfs_member_sync: MemberSyncRepository
-    dfs_participants: ParticipantsRepository
-    dfs_catalog: CatalogRepository
-    dfs_audit: AuditRepository
-    dfs_roles: RolesRepository
-    dfs_members: MembersRepository
-
     def __init__(self, session_factory: sessionmaker[Session], search_counts: SearchCounts) -> None:
         self._session_factory = session_factory
         self._search_counts = search_counts
 
     def __enter__(self) -> UnitOfWork:
         self._session = self._session_factory()
-        self.primedocs = PrimedocsRepository(self._session)
-        self.accesscontrol = AccessControlRepository(self._session)
-        self.api_keys = ApiKeysRepository(self._session)
-        self.ansysid = AnsysIdRepository(self._session)
-        self.identity = IdentityRepository(self._session)
-        self.dfs = DfsRepository(self._session)
-        self.dfs_identities = IdentitiesRepository(self._session, self._search_counts)
-        self.dfs_member_sync = MemberSyncRepository(self._session)
-        self.dfs_participants = ParticipantsRepository(self._session)
-        self.dfs_catalog = CatalogRepository(self._session)
-        self.dfs_audit = AuditRepository(self._session)
-        self.dfs_roles = RolesRepository(self._session)
-        self.dfs_members = MembersRepository(self._session)
+        for name in _REPOSITORIES:  # a unit of work entered again starts afresh
+            self.__dict__.pop(name, None)
         return self
+
+    # Each repository is made when a request first uses it: most use one or two.
+    @functools.cached_property
+    def primedocs(self) -> PrimedocsRepository:
+        return PrimedocsRepository(self._session)
+
+    @functools.cached_property
+    def accesscontrol(self) -> AccessControlRepository:
+        return AccessControlRepository(self._session)
+
+    @functools.cached_property
+    def api_keys(self) -> ApiKeysRepository:
+        return ApiKeysRepository(self._session)
+
+    @functools.cached_property
+    def ansysid(self) -> AnsysIdRepository:
+        return AnsysIdRepository(self._session)
+
+    @functools.cached_property
+    def identity(self) -> IdentityRepository:
+        return IdentityRepository(self._session)
+
+    @functools.cached_property
+    def dfs(self) -> DfsRepository:
+        return DfsRepository(self._session)
+
+    @functools.cached_property
+    def dfs_identities(self) -> IdentitiesRepository:
+        return IdentitiesRepository(self._session, self._search_counts)
+
+    @functools.cached_property
+    def dfs_member_sync(self) -> MemberSyncRepository:
+        return MemberSyncRepository(self._session)
+
+    @functools.cached_property
+    def dfs_participants(self) -> ParticipantsRepository:
+        return ParticipantsRepository(self._session)
+
+    @functools.cached_property
+    def dfs_catalog(self) -> CatalogRepository:
+        return CatalogRepository(self._session)
+
+    @functools.cached_property
+    def dfs_audit(self) -> AuditRepository:
+        return AuditRepository(self._session)
+
+    @functools.cached_property
+    def dfs_roles(self) -> RolesRepository:
+        return RolesRepository(self._session)
+
+    @functools.cached_property
+    def dfs_members(self) -> MembersRepository:
+        return MembersRepository(self._session)
 
     def __exit__(
         self,
@@ -91,17 +126,42 @@ class UnitOfWork:
             self._session.close()
 
 
+_REPOSITORIES = tuple(
+    name for name, value in vars(UnitOfWork).items() if isinstance(value, functools.cached_property)
+)
+
 logger = logging.getLogger("specserve.store")
 
 _CLASH = "The change clashes with stored data and was not saved."
+_LOST = "The connection to the database was lost while serving the request: send it again."
 _RACE = "The change met a concurrent change and was not saved: send it again."
 # PostgreSQL's deadlock_detected and serialization_failure: the database chose this
 # transaction to give way to another one.
 _CONCURRENCY_STATES = {"40P01", "40001"}
 
 
+class WriteInReadOnlyUnitOfWork(RuntimeError):
+    """A programming error: a unit of work opened to read tried to write."""
+
+
+def refuse_writes(session_factory: sessionmaker[Session]) -> None:
+    def before_flush(session: Session, *_: object) -> None:
+        if session.new or session.dirty or session.deleted:
+            raise WriteInReadOnlyUnitOfWork("a read-only unit of work cannot write")
+
+    def do_orm_execute(state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            raise WriteInReadOnlyUnitOfWork("a read-only unit of work cannot write")
+
+    event.listen(session_factory, "before_flush", before_flush)
+    event.listen(session_factory, "do_orm_execute", do_orm_execute)
+
+
 def _database_refusal(error: BaseException) -> DomainError | None:
     """The typed error for a value or change the database refuses; None for anything else."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        # The pool opens new connections for later requests (see store.engine).
+        return Unavailable(_LOST)
     if isinstance(error, IntegrityError):
         return Conflict(_CLASH)
     if isinstance(error, OperationalError):
@@ -119,11 +179,20 @@ class Store:
         self.url = url
         self.engine: Engine = make_engine(url, pool_size=pool_size)
         self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_session_factory = sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
+        refuse_writes(self._read_session_factory)
         search_counts.watch(self._session_factory)
         self._search_counts = search_counts.SearchCounts()
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._session_factory, self._search_counts)
+    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
+        """One transaction; `read_only` for a request that only reads: its statements then
+        run without a transaction around them (no BEGIN and COMMIT, two round trips fewer on
+        PostgreSQL, no write lock on SQLite), each seeing what is committed when it runs,
+        as PostgreSQL's READ COMMITTED would show it inside one. A write in it is refused."""
+        factory = self._read_session_factory if read_only else self._session_factory
+        return UnitOfWork(factory, self._search_counts)
 
     def database_answers(self) -> bool:
         """Whether the database answers a query now (for health checks); a failure is logged."""

@@ -14,13 +14,13 @@ from store.dfs.catalog import BackOfficeChange
 
 
 def list_back_office_permissions(token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, _caller):
+    with dfs_call(token_info, reads_only=True) as (uow, _caller):
         catalog = uow.dfs_catalog.back_office_catalog()
     return json_ok(mapping.back_office_catalog(catalog))
 
 
 def get_role_back_office_permissions(role_id: int, token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         permissions = uow.dfs_catalog.role_back_office(tenant_id=caller.tenant_id, role_id=role_id)
     return json_ok(mapping.back_office_permissions(permissions))
 
@@ -38,7 +38,7 @@ def update_role_back_office_permissions(
 def get_identity_back_office_permissions(
     identity_id: str, token_info: dict[str, Any]
 ) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         permissions = uow.dfs_catalog.identity_back_office(
             tenant_id=caller.tenant_id, identity_id=uuid.UUID(identity_id)
         )
@@ -56,7 +56,7 @@ def update_identity_back_office_permissions(
 
 
 def get_identity_provider_setting(provider_id: int, token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         setting = uow.dfs_catalog.get_provider_setting(
             tenant_id=caller.tenant_id, provider_id=provider_id
         )

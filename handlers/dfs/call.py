@@ -19,9 +19,13 @@ from store.errors import Forbidden
 
 
 @contextmanager
-def dfs_call(token_info: dict[str, Any]) -> Iterator[tuple[UnitOfWork, Caller]]:
+def dfs_call(
+    token_info: dict[str, Any], *, reads_only: bool = False
+) -> Iterator[tuple[UnitOfWork, Caller]]:
+    """`reads_only` for an operation that changes nothing: its unit of work runs without a
+    transaction around it (see Store.unit_of_work) and refuses writes."""
     caller = Caller.of(token_info)
-    with unit_of_work() as uow:
+    with unit_of_work(read_only=reads_only) as uow:
         needed = _required_policy()
         if needed is not None and not uow.dfs.holds_access_policy(
             tenant_id=caller.tenant_id,

@@ -14,7 +14,7 @@ from store.errors import Unprocessable
 
 
 def get_identity(identity_id: str, token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         record = uow.dfs_identities.get_identity(
             tenant_id=caller.tenant_id, identity_id=mapping.identity_id(identity_id)
         )
@@ -43,7 +43,7 @@ def update_identity_v13(
 
 
 def search_identities(body: dict[str, Any], token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         page = uow.dfs_identities.search_identities(
             tenant_id=caller.tenant_id,
             caller_identity_id=caller.identity_id,
@@ -70,7 +70,7 @@ def set_identity_tenant_access(
 
 
 def get_identity_profile_picture(identity_id: str, token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         picture = uow.dfs_identities.get_picture(
             tenant_id=caller.tenant_id, identity_id=mapping.identity_id(identity_id)
         )
@@ -98,7 +98,7 @@ def delete_identity_profile_picture(identity_id: str, token_info: dict[str, Any]
 
 
 def get_identity_access_policies(identity_id: str, token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         policies = uow.dfs_identities.access_policies(
             tenant_id=caller.tenant_id, identity_id=mapping.identity_id(identity_id)
         )
@@ -106,13 +106,13 @@ def get_identity_access_policies(identity_id: str, token_info: dict[str, Any]) -
 
 
 def list_identities_with_role_hierarchy_level(token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         records = uow.dfs_identities.identities_with_levels(tenant_id=caller.tenant_id)
     return json_ok([mapping.hierarchy_item(record) for record in records])
 
 
 def get_identity_hierarchy(identity_id: str, token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         record = uow.dfs_identities.get_hierarchy(
             tenant_id=caller.tenant_id, identity_id=mapping.identity_id(identity_id)
         )
@@ -122,7 +122,7 @@ def get_identity_hierarchy(identity_id: str, token_info: dict[str, Any]) -> Json
 def check_identity_person_access(
     identity_id: str, person_id: int, token_info: dict[str, Any]
 ) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         allowed = uow.dfs_identities.may_access_member(
             tenant_id=caller.tenant_id,
             identity_id=mapping.identity_id(identity_id),
@@ -134,7 +134,7 @@ def check_identity_person_access(
 def check_identity_person_access_by_uid(
     identity_id: str, person_u_id: str, token_info: dict[str, Any]
 ) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         allowed = uow.dfs_identities.may_access_person_uid(
             tenant_id=caller.tenant_id,
             identity_id=mapping.identity_id(identity_id),

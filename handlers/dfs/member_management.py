@@ -17,7 +17,7 @@ INT32_MAX = 2**31 - 1
 
 def get_member(member_id: int, token_info: dict[str, Any]) -> JsonAnswer:
     _int32(member_id)
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         member = uow.dfs_members.get_member(tenant_id=caller.tenant_id, member_id=member_id)
     return json_ok(_member(member))
 
@@ -33,7 +33,7 @@ def search_members(body: Json, token_info: dict[str, Any]) -> JsonAnswer:
         page=body.get("Page") or 1,
         page_size=body.get("PageSize") or DEFAULT_PAGE_SIZE,
     )
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         found = uow.dfs_members.search_members(tenant_id=caller.tenant_id, search=search)
     return json_ok(
         {

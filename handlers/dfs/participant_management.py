@@ -31,7 +31,7 @@ def create_participant(body: Json, token_info: dict[str, Any]) -> JsonAnswer:
 
 def get_participant(participant_id: int, token_info: dict[str, Any]) -> JsonAnswer:
     _int32(participant_id)
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         found = uow.dfs_participants.get_participant(
             tenant_id=caller.tenant_id, participant_id=participant_id
         )
@@ -62,7 +62,7 @@ def search_participants(body: Json, token_info: dict[str, Any]) -> JsonAnswer:
         participant_ids=body.get("participantIds"),
         is_active=body.get("isActive"),
     )
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         found = uow.dfs_participants.search_participants(
             tenant_id=caller.tenant_id, criteria=criteria
         )
@@ -70,7 +70,7 @@ def search_participants(body: Json, token_info: dict[str, Any]) -> JsonAnswer:
 
 
 def list_participants(token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         participants = uow.dfs_participants.list_participants(tenant_id=caller.tenant_id)
     return json_ok({"results": [_listed(record) for record in participants]})
 

@@ -19,7 +19,7 @@ INT32_MAX = 2**31 - 1
 
 
 def list_roles(token_info: dict[str, Any]) -> JsonAnswer:
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         roles = uow.dfs_roles.list_roles(tenant_id=caller.tenant_id)
     return json_ok([{**_hierarchy_item(role), "RoleKey": role.key} for role in roles])
 
@@ -48,7 +48,7 @@ def create_role(body: Json, token_info: dict[str, Any]) -> JsonAnswer:
 
 def get_role(role_id: int, token_info: dict[str, Any]) -> JsonAnswer:
     _int32(role_id)
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         detail = uow.dfs_roles.get_role(tenant_id=caller.tenant_id, role_id=role_id)
     return json_ok(_role_details(detail))
 
@@ -77,7 +77,7 @@ def delete_role(role_id: int, token_info: dict[str, Any]) -> Response:
 
 def get_role_hierarchy(role_id: int, token_info: dict[str, Any]) -> JsonAnswer:
     _int32(role_id)
-    with dfs_call(token_info) as (uow, caller):
+    with dfs_call(token_info, reads_only=True) as (uow, caller):
         hierarchy = uow.dfs_roles.role_hierarchy(tenant_id=caller.tenant_id, role_id=role_id)
     return json_ok(
         {
