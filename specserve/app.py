@@ -44,7 +44,7 @@ from specserve.sandbox import CloseOnShutdown, Sandbox
 from specserve.security_handlers import SECURITY_MAP
 from specserve.settings import Settings
 from specserve.spec_checks import check_specs_once
-from specserve.threads import HandlerThreads
+from specserve.threads import CloseLoopConnectionsOnShutdown, HandlerThreads
 from specserve.validation import VALIDATOR_MAP
 from store import DomainError, Store
 from store.migrate import is_current, upgrade
@@ -105,7 +105,11 @@ def create_app(settings: Settings | None = None) -> AccessLog:
     if sandbox is not None:
         store = sandbox.store
     else:
-        store = Store(settings.effective_database_url, pool_size=settings.handler_threads)
+        store = Store(
+            settings.effective_database_url,
+            pool_size=settings.handler_threads,
+            on_event_loop=True,
+        )
         # Mock mode still runs the token services (and API key checks) over the store.
         prepare_database(store, settings)
     tokens = token_service(settings)
@@ -140,6 +144,8 @@ def create_app(settings: Settings | None = None) -> AccessLog:
         app = CrossOrigin(app, origins=settings.cors_origins)
     if sandbox is not None:
         app = CloseOnShutdown(app, sandbox)
+    elif store.on_event_loop:
+        app = CloseLoopConnectionsOnShutdown(app, store)
     return AccessLog(HandlerThreads(app, threads=settings.handler_threads), services=services)
 
 

@@ -11,6 +11,7 @@ decorator works out from each name on every request, and which are now worked ou
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,6 +23,8 @@ from connexion.decorators.parameter import AsyncParameterDecorator, pythonic
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+
+from specserve.threads import run_handler
 
 
 @functools.lru_cache(maxsize=1024)
@@ -40,6 +43,22 @@ class _DecoratedOnce(StarletteDecorator):  # type: ignore[misc]
     @property
     def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
         return _NamesOnceParameterDecorator
+
+    @property
+    def _sync_async_decorator(self) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """A synchronous handler runs where specserve.threads says, not always in a thread."""
+
+        def decorator(function: Callable[..., Any]) -> Callable[..., Any]:
+            if asyncio.iscoroutinefunction(function):
+                return function
+
+            @functools.wraps(function)
+            async def wrapper(*args: Any, **kwargs: Any) -> Any:
+                return await run_handler(function, *args, **kwargs)
+
+            return wrapper
+
+        return decorator
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         decorated: Callable[..., Any] | None = None

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 
@@ -15,6 +16,10 @@ def normalize_url(url: str) -> str:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
+
+
+def is_postgresql(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
 
 
 def is_sqlite(url: str) -> bool:
@@ -64,3 +69,19 @@ def _sqlite_begin(connection: Any) -> None:
     # (AUTOCOMMIT) runs its statements without a transaction, and takes no lock.
     if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_loop_engine(url: str, *, pool_size: int, autocommit: bool = False) -> AsyncEngine:
+    """PostgreSQL through psycopg's asyncio connections, for units of work run on the event
+    loop (store.unit_of_work): the store's code stays synchronous, and each round trip waits
+    on the loop instead of holding a thread."""
+    async_url = make_url(normalize_url(url)).set(drivername="postgresql+psycopg_async")
+    # As many connections as handlers run at once (specserve.threads), opened once. Read-only
+    # units of work get connections of their own, in autocommit from the start, rather than
+    # switching a connection back and forth at each checkout.
+    return create_async_engine(
+        async_url,
+        pool_size=pool_size,
+        max_overflow=0,
+        **({"isolation_level": "AUTOCOMMIT"} if autocommit else {}),
+    )

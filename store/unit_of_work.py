@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
+import weakref
 from types import TracebackType
 
 from sqlalchemy import Engine, event
@@ -14,7 +16,9 @@ from sqlalchemy.exc import (
     OperationalError,
     SQLAlchemyError,
 )
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.util.concurrency import in_greenlet
 
 from store.accesscontrol.keys import ApiKeysRepository
 from store.accesscontrol.repository import AccessControlRepository
@@ -29,7 +33,7 @@ from store.dfs.participants import ParticipantsRepository
 from store.dfs.repository import DfsRepository
 from store.dfs.roles import RolesRepository
 from store.dfs.search_counts import SearchCounts
-from store.engine import make_engine
+from store.engine import is_postgresql, make_engine, make_loop_engine
 from store.errors import Conflict, DomainError, Invalid, Unavailable
 from store.identity.repository import IdentityRepository
 from store.primedocs.repository import PrimedocsRepository
@@ -173,26 +177,66 @@ def _database_refusal(error: BaseException) -> DomainError | None:
 
 
 class Store:
-    """The database of one server: an engine and the units of work over it."""
+    """The database of one server: an engine and the units of work over it.
 
-    def __init__(self, url: str, *, pool_size: int = 5) -> None:
+    With `on_event_loop` (a server's store on PostgreSQL), a unit of work opened by code run
+    through `greenlet_spawn` on the event loop (specserve.threads) uses asyncio connections
+    of its own pools; opened anywhere else (a thread, the command line), the engine's. Those
+    connections belong to one event loop, the first to ask (`serves_loop`): a server has
+    one; code on any other loop (a test client's, say) runs its units of work in threads."""
+
+    def __init__(self, url: str, *, pool_size: int = 5, on_event_loop: bool = False) -> None:
         self.url = url
         self.engine: Engine = make_engine(url, pool_size=pool_size)
-        self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
-        self._read_session_factory = sessionmaker(
-            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
-        refuse_writes(self._read_session_factory)
-        search_counts.watch(self._session_factory)
         self._search_counts = search_counts.SearchCounts()
+        self._sessions = self._session_factories(
+            self.engine, self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
+        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+        self._loop_engines: tuple[AsyncEngine, ...] = ()
+        self._loop_sessions: tuple[sessionmaker[Session], sessionmaker[Session]] | None = None
+        if on_event_loop and is_postgresql(url):
+            self._loop_engines = (
+                make_loop_engine(url, pool_size=pool_size),
+                make_loop_engine(url, pool_size=pool_size, autocommit=True),
+            )
+            self._loop_sessions = self._session_factories(
+                *(engine.sync_engine for engine in self._loop_engines)
+            )
+
+    @property
+    def on_event_loop(self) -> bool:
+        """Whether units of work may be run on an event loop (in a greenlet)."""
+        return self._loop_sessions is not None
+
+    def serves_loop(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Whether units of work may run on `loop`: the first loop to ask binds the store's
+        asyncio connections to itself."""
+        if self._loop_sessions is None:
+            return False
+        if self._loop is None:
+            self._loop = weakref.ref(loop)
+        return self._loop() is loop
+
+    @staticmethod
+    def _session_factories(
+        engine: Engine, autocommit_engine: Engine
+    ) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+        writing = sessionmaker(engine, expire_on_commit=False)
+        search_counts.watch(writing)
+        reading = sessionmaker(autocommit_engine, expire_on_commit=False)
+        refuse_writes(reading)
+        return writing, reading
 
     def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
         """One transaction; `read_only` for a request that only reads: its statements then
         run without a transaction around them (no BEGIN and COMMIT, two round trips fewer on
         PostgreSQL, no write lock on SQLite), each seeing what is committed when it runs,
         as PostgreSQL's READ COMMITTED would show it inside one. A write in it is refused."""
-        factory = self._read_session_factory if read_only else self._session_factory
-        return UnitOfWork(factory, self._search_counts)
+        sessions = self._sessions
+        if self._loop_sessions is not None and in_greenlet():
+            sessions = self._loop_sessions
+        return UnitOfWork(sessions[1] if read_only else sessions[0], self._search_counts)
 
     def database_answers(self) -> bool:
         """Whether the database answers a query now (for health checks); a failure is logged."""
@@ -206,3 +250,11 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        for engine in self._loop_engines:
+            # Its connections belong to an event loop that may be gone: dropped, not closed.
+            engine.sync_engine.dispose(close=False)
+
+    async def dispose_on_loop(self) -> None:
+        """Close the event loop's connections (at a server's shutdown, on its loop)."""
+        for engine in self._loop_engines:
+            await engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections import Counter
@@ -85,6 +86,15 @@ def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Setting
     )
 
 
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[TestClient]:
+    """A client of `app` on one event loop for all its requests, started and shut down as a
+    server is: the loop that, as in a server, runs handlers over PostgreSQL (see
+    specserve.threads)."""
+    with TestClient(app, raise_server_exceptions=False) as opened:
+        yield opened
+
+
 @pytest.fixture
 def app(database_url: str, data_dir: Path) -> Iterator[Any]:
     """The server with the primedocs API (and the token service): what most tests of the
@@ -103,8 +113,9 @@ def all_app(database_url: str, data_dir: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def all_client(all_app: Any) -> TestClient:
-    return TestClient(all_app, raise_server_exceptions=False)
+def all_client(all_app: Any) -> Iterator[TestClient]:
+    with serving(all_app) as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -117,13 +128,15 @@ def ansysid_app(database_url: str, data_dir: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def ansysid_client(ansysid_app: Any) -> TestClient:
-    return TestClient(ansysid_app, raise_server_exceptions=False)
+def ansysid_client(ansysid_app: Any) -> Iterator[TestClient]:
+    with serving(ansysid_app) as opened:
+        yield opened
 
 
 @pytest.fixture
-def client(app: Any) -> TestClient:
-    return TestClient(app, raise_server_exceptions=False)
+def client(app: Any) -> Iterator[TestClient]:
+    with serving(app) as opened:
+        yield opened
 
 
 @pytest.fixture

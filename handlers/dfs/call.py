@@ -14,8 +14,8 @@ from connexion import request
 
 from handlers.dfs.caller import Caller
 from specserve.context import services, unit_of_work
-from store import UnitOfWork
-from store.errors import Forbidden
+from store import DomainError, UnitOfWork
+from store.dfs.access import AccessRequirement
 
 
 @contextmanager
@@ -23,18 +23,23 @@ def dfs_call(
     token_info: dict[str, Any], *, reads_only: bool = False
 ) -> Iterator[tuple[UnitOfWork, Caller]]:
     """`reads_only` for an operation that changes nothing: its unit of work runs without a
-    transaction around it (see Store.unit_of_work) and refuses writes."""
+    transaction around it (see Store.unit_of_work) and refuses writes, and its access check
+    goes with its first read that can carry it (see store.dfs.access)."""
     caller = Caller.of(token_info)
     with unit_of_work(read_only=reads_only) as uow:
         needed = _required_policy()
-        if needed is not None and not uow.dfs.holds_access_policy(
-            tenant_id=caller.tenant_id,
-            identity_id=caller.identity_id,
-            client_id=caller.client_id,
-            key=needed,
-        ):
-            raise Forbidden(f"This operation needs the access policy '{needed}'.")
-        yield uow, caller
+        if needed is not None:
+            requirement = AccessRequirement(
+                caller.tenant_id, caller.identity_id, caller.client_id, needed
+            )
+            uow.dfs.require_access(requirement, deferred=reads_only)
+        try:
+            yield uow, caller
+        except DomainError:
+            # A caller without the policy is refused before it learns what an id names.
+            uow.dfs.settle_access()
+            raise
+        uow.dfs.settle_access()
 
 
 def _required_policy() -> str | None:

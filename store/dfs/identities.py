@@ -22,6 +22,7 @@ from sqlalchemy import (
     Row,
     Select,
     SQLColumnExpression,
+    String,
     and_,
     bindparam,
     case,
@@ -32,9 +33,14 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
+from store.dfs import access
+from store.dfs.access import Guarded
 from store.dfs.models import (
     AccessPolicy,
     BankBranch,
@@ -234,10 +240,28 @@ class IdentitiesRepository:
         self._session = session
         self._search_counts = search_counts
 
+    @property
+    def _connection(self) -> Connection:
+        """For reads of rows (not objects): SQLAlchemy Core, without the ORM's work."""
+        return self._session.connection()
+
     # reads
 
     def get_identity(self, *, tenant_id: int, identity_id: uuid.UUID) -> IdentityRecord:
-        return _with_member(self._identity(tenant_id, identity_id))
+        """The identity; a pending access check (store.dfs.access) is asked in the same
+        statement."""
+        values = {"tenant_id": tenant_id, "identity_id": identity_id}
+        requirement = access.take_pending(self._session)
+        if requirement is None:
+            return _with_member(self._identity(tenant_id, identity_id))
+        row = self._connection.execute(
+            _GUARDED_IDENTITY_BY_ID.statement(requirement), {**values, **requirement.values}
+        ).one()
+        if not row.access_held:
+            raise requirement.refusal()
+        if row.id is None:
+            raise _no_identity(identity_id)
+        return _with_member(_record(row))
 
     def search_identities(
         self, *, tenant_id: int, caller_identity_id: uuid.UUID | None, search: IdentitySearch
@@ -645,12 +669,12 @@ class IdentitiesRepository:
     # lookups
 
     def _identity(self, tenant_id: int, identity_id: uuid.UUID) -> IdentityRecord:
-        rows = self._session.execute(
+        row = self._connection.execute(
             _IDENTITY_BY_ID, {"tenant_id": tenant_id, "identity_id": identity_id}
-        ).all()
-        if not rows:
+        ).first()
+        if row is None:
             raise _no_identity(identity_id)
-        return self._with_participants([_record(rows[0])])[0]
+        return _record(row)
 
     def _hierarchy(self, tenant_id: int, identity_id: uuid.UUID) -> HierarchyRecord:
         base = self._identity(tenant_id, identity_id)
@@ -913,13 +937,44 @@ def _of_members_identity(*columns: Any) -> Select[*tuple[Any, ...]]:
     )
 
 
+class _JoinedIntegers(FunctionElement[str]):
+    """The integers of a group joined by commas, in no set order."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_JoinedIntegers, "postgresql")
+def _string_agg(element: _JoinedIntegers, compiler: Any, **kw: Any) -> str:
+    return f"string_agg(CAST({compiler.process(element.clauses, **kw)} AS TEXT), ',')"
+
+
+@compiles(_JoinedIntegers, "sqlite")
+def _group_concat(element: _JoinedIntegers, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+def _split_integers(joined: str | None) -> tuple[int, ...]:
+    return tuple(sorted(int(part) for part in joined.split(","))) if joined else ()
+
+
 # Built once: building a statement costs more than running it (bound values at execution).
 _TENANT = bindparam("tenant_id", type_=Integer)
+# The participants of the identity of the enclosing query, in one column.
+_PARTICIPANT_IDS = (
+    select(_JoinedIntegers(IdentityParticipant.participant_id))
+    .where(IdentityParticipant.identity_id == Identity.id)
+    .scalar_subquery()
+    .label("participant_ids")
+)
 _IDENTITY_ROWS = _identity_rows_of_a_tenant(with_member_only=False)
 _ROWS_OF_MEMBERS = _identity_rows_of_a_tenant(with_member_only=True).where(
     Identity.member_id.in_(bindparam("member_ids", expanding=True))
 )
-_IDENTITY_BY_ID = _IDENTITY_ROWS.where(Identity.id == bindparam("identity_id"))
+_IDENTITY_BY_ID = _IDENTITY_ROWS.add_columns(_PARTICIPANT_IDS).where(
+    Identity.id == bindparam("identity_id")
+)
+_GUARDED_IDENTITY_BY_ID = Guarded.of(_IDENTITY_BY_ID)
 _ENABLED_IDENTITY_ROWS = _IDENTITY_ROWS.where(TenantAccess.is_enabled.is_(True))
 _PARTICIPANT_LINKS = (
     select(IdentityParticipant.identity_id, IdentityParticipant.participant_id)
@@ -953,6 +1008,7 @@ def _record(row: Row[Any]) -> IdentityRecord:
         is_tenant_access_enabled=row.access_enabled,
         is_system_account=row.is_system_account,
         assigned_contacts_count=row.assigned_contacts_count or 0,
+        participant_ids=_split_integers(row._mapping.get("participant_ids")),
     )
 
 

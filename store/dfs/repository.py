@@ -8,15 +8,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from store.dfs import access
+from store.dfs.access import AccessRequirement
 from store.dfs.models import (
-    AccessPolicy,
-    AppAccessPolicy,
     Identity,
-    Role,
-    RolePolicy,
     Tenant,
     TenantAccess,
     normalized,
@@ -44,11 +42,6 @@ class SignInRefused(Exception):
     """The user name and password are right, but the identity may not sign in (and why)."""
 
 
-# The api resource and scope whose app-oriented policies a client app holds for this API.
-API_RESOURCE = "DFS.Api"
-API_SCOPE = "DFS.Api.Full"
-
-
 class DfsRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -56,14 +49,22 @@ class DfsRepository:
     def holds_access_policy(
         self, *, tenant_id: int, identity_id: uuid.UUID | None, client_id: str, key: str
     ) -> bool:
-        """Whether a caller holds an access policy in a tenant: a signed-in identity through
-        its enabled role there (every policy with AllowAllPolicies), an app through a grant
-        to it. One query: it runs before every DFS operation."""
-        if identity_id is None:
-            values = {"tenant_id": tenant_id, "client_id": client_id, "key": key}
-            return bool(self._session.scalar(_GRANTED_TO_APP, values))
-        values = {"tenant_id": tenant_id, "identity_id": identity_id, "key": key}
-        return bool(self._session.scalar(_HELD_BY_IDENTITY, values))
+        """Whether a caller holds an access policy in a tenant (see AccessRequirement)."""
+        return access.holds(
+            self._session, AccessRequirement(tenant_id, identity_id, client_id, key)
+        )
+
+    def require_access(self, requirement: AccessRequirement, *, deferred: bool = False) -> None:
+        """Forbidden unless the caller holds the policy; `deferred`, for an operation that
+        only reads: asked by its first read that can carry it, or at `settle_access`."""
+        if deferred:
+            access.defer(self._session, requirement)
+        elif not access.holds(self._session, requirement):
+            raise requirement.refusal()
+
+    def settle_access(self) -> None:
+        """Ask a deferred check that no read asked (Forbidden when not held)."""
+        access.settle(self._session)
 
     def authenticate_identity(
         self, *, user_name: str, password: str, tenant_key: str | None
@@ -112,35 +113,3 @@ class DfsRepository:
             tenant=TenantRecord(id=tenant.id, uid=tenant.uid, key=tenant.key),
             role_id=access.role_id,
         )
-
-
-def _policy_statements() -> tuple[Select[tuple[bool]], Select[tuple[bool]]]:
-    """Whether an app holds `:key` in `:tenant_id`, and whether `:identity_id` does."""
-    policy = select(AccessPolicy.id).where(AccessPolicy.key == bindparam("key"))
-    tenant = bindparam("tenant_id", type_=Integer)
-    granted = policy.join(
-        AppAccessPolicy, AppAccessPolicy.access_policy_id == AccessPolicy.id
-    ).where(
-        AppAccessPolicy.tenant_id == tenant,
-        AppAccessPolicy.client_id == bindparam("client_id"),
-        AppAccessPolicy.api_resource == API_RESOURCE,
-        AppAccessPolicy.api_scope == API_SCOPE,
-    )
-    by_role = policy.join(RolePolicy, RolePolicy.access_policy_id == AccessPolicy.id).where(
-        RolePolicy.role_id == Role.id
-    )
-    held = (
-        select(TenantAccess.identity_id)
-        .join(Role, Role.id == TenantAccess.role_id)
-        .where(
-            TenantAccess.identity_id == bindparam("identity_id"),
-            TenantAccess.tenant_id == tenant,
-            TenantAccess.is_enabled.is_(True),
-            or_(and_(Role.allow_all_policies.is_(True), policy.exists()), by_role.exists()),
-        )
-    )
-    return select(granted.exists()), select(held.exists())
-
-
-# Built once: it runs before every DFS operation, and building it costs more than running it.
-_GRANTED_TO_APP, _HELD_BY_IDENTITY = _policy_statements()

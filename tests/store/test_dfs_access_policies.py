@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from store import Store
+from store.dfs.access import API_RESOURCE, API_SCOPE
 from store.dfs.models import AccessPolicy, AppAccessPolicy, Role, RolePolicy, TenantAccess
-from store.dfs.repository import API_RESOURCE, API_SCOPE, DfsRepository
+from store.dfs.repository import DfsRepository
 
 ADMIN = uuid.UUID("01000000-0000-0000-0000-000000000000")  # of tenant Additiv
 

@@ -129,7 +129,10 @@ def test_seeding_replaces_every_tenants_search_version(store: Store) -> None:
     # The seed writes past the store's sessions (`specserve db seed` beside a running server).
     def versions() -> dict[int, str]:
         with Session(store.engine) as session:
-            return dict(session.execute(select(Tenant.id, Tenant.search_version)).tuples().all())
+            return {
+                row.id: row.search_version
+                for row in session.execute(select(Tenant.id, Tenant.search_version))
+            }
 
     before = versions()
     seed(store.engine, SEED_FOLDER)
