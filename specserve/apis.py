@@ -6,6 +6,7 @@ and an entry here.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -216,11 +217,15 @@ def chosen_apis(names: tuple[str, ...]) -> tuple[ApiDefinition, ...]:
 def api_for_path(apis: tuple[ApiDefinition, ...], path: str) -> ApiDefinition | None:
     """The API a request path belongs to, the most specific base path first (and of the APIs
     at the root, the one whose path prefixes claim it)."""
-
-    def specificity(api: ApiDefinition) -> tuple[int, bool]:
-        return len(api.base_path), bool(api.path_prefixes or api.path_pattern)
-
-    for api in sorted(apis, key=specificity, reverse=True):
+    for api in _most_specific_first(apis):
         if api.owns_path(path):
             return api
     return None
+
+
+@functools.lru_cache(maxsize=16)
+def _most_specific_first(apis: tuple[ApiDefinition, ...]) -> tuple[ApiDefinition, ...]:
+    def specificity(api: ApiDefinition) -> tuple[int, bool]:
+        return len(api.base_path), bool(api.path_prefixes or api.path_pattern)
+
+    return tuple(sorted(apis, key=specificity, reverse=True))

@@ -261,7 +261,7 @@ class IdentitiesRepository:
             raise requirement.refusal()
         if row.id is None:
             raise _no_identity(identity_id)
-        return _with_member(_record(row))
+        return _with_member(_record(row, _split_integers(row.participant_ids)))
 
     def search_identities(
         self, *, tenant_id: int, caller_identity_id: uuid.UUID | None, search: IdentitySearch
@@ -674,7 +674,7 @@ class IdentitiesRepository:
         ).first()
         if row is None:
             raise _no_identity(identity_id)
-        return _record(row)
+        return _record(row, _split_integers(row.participant_ids))
 
     def _hierarchy(self, tenant_id: int, identity_id: uuid.UUID) -> HierarchyRecord:
         base = self._identity(tenant_id, identity_id)
@@ -983,7 +983,7 @@ _PARTICIPANT_LINKS = (
 )
 
 
-def _record(row: Row[Any]) -> IdentityRecord:
+def _record(row: Row[Any], participant_ids: tuple[int, ...] = ()) -> IdentityRecord:
     return IdentityRecord(
         id=row.id,
         user_name=row.user_name,
@@ -1008,7 +1008,7 @@ def _record(row: Row[Any]) -> IdentityRecord:
         is_tenant_access_enabled=row.access_enabled,
         is_system_account=row.is_system_account,
         assigned_contacts_count=row.assigned_contacts_count or 0,
-        participant_ids=_split_integers(row._mapping.get("participant_ids")),
+        participant_ids=participant_ids,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from specserve.apis import PRIMEDOCS, ApiDefinition, ErrorStyle
+from specserve.apis import ALL_APIS, PRIMEDOCS, ApiDefinition, ErrorStyle
 from specserve.contract import Contract, resolve_refs, snake_case
 from specserve.settings import PROJECT_ROOT
 
@@ -119,3 +119,19 @@ def test_literal_paths_win_over_parameters_when_canonicalised(tmp_path: Path) ->
     assert contract.canonical_path("/V1.0/IDENTITIES/SEARCH") == "/v1.0/identities/search"
     assert contract.canonical_path("/v1.0/IDENTITIES/Abc") == "/v1.0/identities/Abc"
     assert contract.allowed_methods("/v1.0/identities/search") == ["POST"]
+
+
+@pytest.mark.parametrize("api", ALL_APIS, ids=lambda api: api.name)
+def test_the_path_index_finds_what_trying_each_template_in_turn_finds(api: ApiDefinition) -> None:
+    contract = Contract.load(api, PROJECT_ROOT / "specs")
+    values = ("123", "Search", "x-y", "3fa85f64-5717-4562-b3fc-2c963f66afa4", "A.B")
+    paths = []
+    for template in contract._paths:
+        for value in values:
+            path = template.filled(tuple(value for _ in range(template.pieces.count(None))))
+            paths += [path, path.upper(), path.lower(), path + "/more", path[:-1], "/x" + path]
+    for path in paths:
+        in_turn = next((t for t in contract._paths if t.matcher.match(path)), None)
+        assert contract.template_for(path) is in_turn, path
+        canonical = in_turn.canonical(path) if in_turn is not None else None
+        assert contract.canonical_path(path) == canonical, path
