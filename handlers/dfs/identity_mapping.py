@@ -18,12 +18,12 @@ from store.dfs.identities import (
     AccessPolicyRecord,
     HierarchyRecord,
     IdentityDraft,
-    IdentityRecord,
     IdentitySearch,
     IdentityUpdate,
     PasswordSet,
     PictureRecord,
 )
+from store.dfs.identity_rows import IdentityRecord
 from store.errors import Invalid, Unprocessable
 from store.paging import Page
 

@@ -18,11 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
-    Row,
-    Select,
     SQLColumnExpression,
-    String,
     and_,
     bindparam,
     case,
@@ -35,12 +31,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from store.dfs import access
 from store.dfs.access import Guarded
+from store.dfs.identity_rows import (
+    PARTICIPANT_IDS,
+    TENANT,
+    IdentityRecord,
+    identity_rows_of_a_tenant,
+    of_members_identity,
+    record,
+    split_integers,
+)
 from store.dfs.models import (
     AccessPolicy,
     BankBranch,
@@ -64,36 +67,6 @@ from store.identity.secrets import MAX_SECRET_BYTES, hash_secret, secret_matches
 from store.paging import Page
 
 # Records
-
-
-@dataclass(frozen=True)
-class IdentityRecord:
-    id: uuid.UUID
-    user_name: str
-    # None only for an identity without a member (a system account before the member import).
-    member_id: int | None
-    first_name: str | None
-    last_name: str | None
-    salutation_id: int | None
-    email: str | None
-    description: str | None
-    phone: str | None
-    fax: str | None
-    mobile: str | None
-    external_id: str | None
-    provider_setting_id: int
-    provider_name: str
-    role_id: int
-    role_name: str
-    hierarchy_level: int
-    bank_branch_id: int | None
-    # As stored: <root><en>...</en></root>.
-    bank_branch_name: str | None
-    is_sign_in_enabled: bool
-    is_tenant_access_enabled: bool
-    is_system_account: bool
-    assigned_contacts_count: int
-    participant_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,7 +234,7 @@ class IdentitiesRepository:
             raise requirement.refusal()
         if row.id is None:
             raise _no_identity(identity_id)
-        return _with_member(_record(row, _split_integers(row.participant_ids)))
+        return _with_member(record(row, split_integers(row.participant_ids)))
 
     def search_identities(
         self, *, tenant_id: int, caller_identity_id: uuid.UUID | None, search: IdentitySearch
@@ -277,8 +250,8 @@ class IdentitiesRepository:
         member_ids = self._session.scalars(
             select(Member.id)
             .where(
-                Member.tenant_id == _TENANT,
-                _of_members_identity(Identity.id).where(*conditions).exists(),
+                Member.tenant_id == TENANT,
+                of_members_identity(Identity.id).where(*conditions).exists(),
             )
             .order_by(*self._search_order(tenant_id, search))
             .limit(search.page_size)
@@ -290,7 +263,7 @@ class IdentitiesRepository:
             for row in self._session.execute(_ROWS_OF_MEMBERS, {**values, "member_ids": member_ids})
         }
         # A row gone between the two queries (a concurrent delete) is left out.
-        page = [_record(rows[m]) for m in member_ids if m in rows]
+        page = [record(rows[m]) for m in member_ids if m in rows]
         return Page(
             items=self._with_participants(page),
             page=search.page,
@@ -368,22 +341,22 @@ class IdentitiesRepository:
         first, last = Member.first_name_folded, Member.last_name_folded
         by: SQLColumnExpression[Any]
         if search.sort_by == "RoleName":
-            role = _of_members_identity(TenantAccess.role_id).scalar_subquery()
+            role = of_members_identity(TenantAccess.role_id).scalar_subquery()
             by = _rank(role, self._role_names(tenant_id))
         elif search.sort_by == "IdentityProviderName":
-            provider = _of_members_identity(Identity.provider_setting_id).scalar_subquery()
+            provider = of_members_identity(Identity.provider_setting_id).scalar_subquery()
             by = _rank(provider, self._provider_names(tenant_id))
         else:
             by = {
                 "FirstName": first,
                 "LastName": last,
                 "FullName": first + " " + last,
-                "UserName": _of_members_identity(Identity.user_name_normalized).scalar_subquery(),
+                "UserName": of_members_identity(Identity.user_name_normalized).scalar_subquery(),
                 "Email": Member.email_folded,
                 "MemberId": Member.id,
             }[search.sort_by]
         # Ties by first name, then identity id, ascending either way.
-        identity_id = _of_members_identity(Identity.id).scalar_subquery()
+        identity_id = of_members_identity(Identity.id).scalar_subquery()
         return [by.desc() if search.descending else by.asc(), first, identity_id]
 
     def _search_count(
@@ -674,7 +647,7 @@ class IdentitiesRepository:
         ).first()
         if row is None:
             raise _no_identity(identity_id)
-        return _record(row, _split_integers(row.participant_ids))
+        return record(row, split_integers(row.participant_ids))
 
     def _hierarchy(self, tenant_id: int, identity_id: uuid.UUID) -> HierarchyRecord:
         base = self._identity(tenant_id, identity_id)
@@ -728,7 +701,7 @@ class IdentitiesRepository:
 
     def _hierarchy_population(self, tenant_id: int) -> list[IdentityRecord]:
         rows = self._session.execute(_ENABLED_IDENTITY_ROWS, {"tenant_id": tenant_id}).all()
-        return [_record(row) for row in rows]
+        return [record(row) for row in rows]
 
     def _excluded(self, identity_id: uuid.UUID) -> set[uuid.UUID]:
         return set(
@@ -877,101 +850,11 @@ class IdentitiesRepository:
             raise
 
 
-# Queries and records
-
-
-def _identity_rows_of_a_tenant(*, with_member_only: bool) -> Select[*tuple[Any, ...]]:
-    """The identities of the tenant `:tenant_id` with their role there, provider, member and
-    bank branch; with `with_member_only`, those with a member, the tenant told by the member
-    (so that SQLite, without statistics, looks identities up by member rather than walking
-    the tenant's)."""
-    return (
-        select(
-            Identity.id,
-            Identity.user_name,
-            Identity.member_id,
-            Identity.provider_setting_id,
-            Identity.is_sign_in_enabled,
-            Identity.is_system_account,
-            TenantAccess.is_enabled.label("access_enabled"),
-            Role.id.label("role_id"),
-            Role.short_name.label("role_name"),
-            Role.hierarchy_level,
-            ProviderSetting.display_name.label("provider_name"),
-            Member.first_name,
-            Member.last_name,
-            Member.salutation_id,
-            Member.email,
-            Member.description,
-            Member.phone,
-            Member.fax,
-            Member.mobile,
-            Member.external_id,
-            Member.assigned_contacts_count,
-            BankBranch.id.label("bank_branch_id"),
-            BankBranch.name.label("bank_branch_name"),
-        )
-        .join(
-            TenantAccess,
-            and_(TenantAccess.identity_id == Identity.id, TenantAccess.tenant_id == _TENANT),
-        )
-        .join(Role, Role.id == TenantAccess.role_id)
-        .join(ProviderSetting, ProviderSetting.id == Identity.provider_setting_id)
-        .join(Member, Member.id == Identity.member_id, isouter=not with_member_only)
-        .outerjoin(BankBranch, BankBranch.id == Member.bank_branch_id)
-        .where((Member.tenant_id if with_member_only else Identity.tenant_id) == _TENANT)
-    )
-
-
-def _of_members_identity(*columns: Any) -> Select[*tuple[Any, ...]]:
-    """`columns` of the identity of the member of the enclosing query, with its access to
-    the tenant `:tenant_id` (one identity per member)."""
-    return (
-        select(*columns)
-        .select_from(Identity)
-        .join(
-            TenantAccess,
-            and_(TenantAccess.identity_id == Identity.id, TenantAccess.tenant_id == _TENANT),
-        )
-        .where(Identity.member_id == Member.id, Identity.tenant_id == _TENANT)
-    )
-
-
-class _JoinedIntegers(FunctionElement[str]):
-    """The integers of a group joined by commas, in no set order."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(_JoinedIntegers, "postgresql")
-def _string_agg(element: _JoinedIntegers, compiler: Any, **kw: Any) -> str:
-    return f"string_agg(CAST({compiler.process(element.clauses, **kw)} AS TEXT), ',')"
-
-
-@compiles(_JoinedIntegers, "sqlite")
-def _group_concat(element: _JoinedIntegers, compiler: Any, **kw: Any) -> str:
-    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
-
-
-def _split_integers(joined: str | None) -> tuple[int, ...]:
-    return tuple(sorted(int(part) for part in joined.split(","))) if joined else ()
-
-
-# Built once: building a statement costs more than running it (bound values at execution).
-_TENANT = bindparam("tenant_id", type_=Integer)
-# The participants of the identity of the enclosing query, in one column.
-_PARTICIPANT_IDS = (
-    select(_JoinedIntegers(IdentityParticipant.participant_id))
-    .where(IdentityParticipant.identity_id == Identity.id)
-    .scalar_subquery()
-    .label("participant_ids")
-)
-_IDENTITY_ROWS = _identity_rows_of_a_tenant(with_member_only=False)
-_ROWS_OF_MEMBERS = _identity_rows_of_a_tenant(with_member_only=True).where(
+_IDENTITY_ROWS = identity_rows_of_a_tenant(with_member_only=False)
+_ROWS_OF_MEMBERS = identity_rows_of_a_tenant(with_member_only=True).where(
     Identity.member_id.in_(bindparam("member_ids", expanding=True))
 )
-_IDENTITY_BY_ID = _IDENTITY_ROWS.add_columns(_PARTICIPANT_IDS).where(
+_IDENTITY_BY_ID = _IDENTITY_ROWS.add_columns(PARTICIPANT_IDS).where(
     Identity.id == bindparam("identity_id")
 )
 _GUARDED_IDENTITY_BY_ID = Guarded.of(_IDENTITY_BY_ID)
@@ -981,35 +864,6 @@ _PARTICIPANT_LINKS = (
     .where(IdentityParticipant.identity_id.in_(bindparam("identity_ids", expanding=True)))
     .order_by(IdentityParticipant.participant_id)
 )
-
-
-def _record(row: Row[Any], participant_ids: tuple[int, ...] = ()) -> IdentityRecord:
-    return IdentityRecord(
-        id=row.id,
-        user_name=row.user_name,
-        member_id=row.member_id,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        salutation_id=row.salutation_id,
-        email=row.email,
-        description=row.description,
-        phone=row.phone,
-        fax=row.fax,
-        mobile=row.mobile,
-        external_id=row.external_id,
-        provider_setting_id=row.provider_setting_id,
-        provider_name=row.provider_name,
-        role_id=row.role_id,
-        role_name=row.role_name,
-        hierarchy_level=row.hierarchy_level,
-        bank_branch_id=row.bank_branch_id,
-        bank_branch_name=row.bank_branch_name,
-        is_sign_in_enabled=row.is_sign_in_enabled,
-        is_tenant_access_enabled=row.access_enabled,
-        is_system_account=row.is_system_account,
-        assigned_contacts_count=row.assigned_contacts_count or 0,
-        participant_ids=participant_ids,
-    )
 
 
 def _with_member(record: IdentityRecord) -> IdentityRecord:

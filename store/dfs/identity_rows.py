@@ -1,0 +1,171 @@
+"""An identity as the DFS API shows it, and the SQL that reads it: the columns of an
+identity's row (its member, tenant access, role, provider, branch and participants), shared by
+the reads of store.dfs.identities and the search of store.dfs.identity_search."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Integer, Row, Select, String, and_, bindparam, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from store.dfs.models import (
+    BankBranch,
+    Identity,
+    IdentityParticipant,
+    Member,
+    ProviderSetting,
+    Role,
+    TenantAccess,
+)
+
+
+@dataclass(frozen=True)
+class IdentityRecord:
+    id: uuid.UUID
+    user_name: str
+    # None only for an identity without a member (a system account before the member import).
+    member_id: int | None
+    first_name: str | None
+    last_name: str | None
+    salutation_id: int | None
+    email: str | None
+    description: str | None
+    phone: str | None
+    fax: str | None
+    mobile: str | None
+    external_id: str | None
+    provider_setting_id: int
+    provider_name: str
+    role_id: int
+    role_name: str
+    hierarchy_level: int
+    bank_branch_id: int | None
+    # As stored: <root><en>...</en></root>.
+    bank_branch_name: str | None
+    is_sign_in_enabled: bool
+    is_tenant_access_enabled: bool
+    is_system_account: bool
+    assigned_contacts_count: int
+    participant_ids: tuple[int, ...] = ()
+
+
+def identity_rows_of_a_tenant(*, with_member_only: bool) -> Select[*tuple[Any, ...]]:
+    """The identities of the tenant `:tenant_id` with their role there, provider, member and
+    bank branch; with `with_member_only`, those with a member, the tenant told by the member
+    (so that SQLite, without statistics, looks identities up by member rather than walking
+    the tenant's)."""
+    return (
+        select(
+            Identity.id,
+            Identity.user_name,
+            Identity.member_id,
+            Identity.provider_setting_id,
+            Identity.is_sign_in_enabled,
+            Identity.is_system_account,
+            TenantAccess.is_enabled.label("access_enabled"),
+            Role.id.label("role_id"),
+            Role.short_name.label("role_name"),
+            Role.hierarchy_level,
+            ProviderSetting.display_name.label("provider_name"),
+            Member.first_name,
+            Member.last_name,
+            Member.salutation_id,
+            Member.email,
+            Member.description,
+            Member.phone,
+            Member.fax,
+            Member.mobile,
+            Member.external_id,
+            Member.assigned_contacts_count,
+            BankBranch.id.label("bank_branch_id"),
+            BankBranch.name.label("bank_branch_name"),
+        )
+        .join(
+            TenantAccess,
+            and_(TenantAccess.identity_id == Identity.id, TenantAccess.tenant_id == TENANT),
+        )
+        .join(Role, Role.id == TenantAccess.role_id)
+        .join(ProviderSetting, ProviderSetting.id == Identity.provider_setting_id)
+        .join(Member, Member.id == Identity.member_id, isouter=not with_member_only)
+        .outerjoin(BankBranch, BankBranch.id == Member.bank_branch_id)
+        .where((Member.tenant_id if with_member_only else Identity.tenant_id) == TENANT)
+    )
+
+
+def of_members_identity(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """`columns` of the identity of the member of the enclosing query, with its access to
+    the tenant `:tenant_id` (one identity per member)."""
+    return (
+        select(*columns)
+        .select_from(Identity)
+        .join(
+            TenantAccess,
+            and_(TenantAccess.identity_id == Identity.id, TenantAccess.tenant_id == TENANT),
+        )
+        .where(Identity.member_id == Member.id, Identity.tenant_id == TENANT)
+    )
+
+
+class _JoinedIntegers(FunctionElement[str]):
+    """The integers of a group joined by commas, in no set order."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_JoinedIntegers, "postgresql")
+def _string_agg(element: _JoinedIntegers, compiler: Any, **kw: Any) -> str:
+    return f"string_agg(CAST({compiler.process(element.clauses, **kw)} AS TEXT), ',')"
+
+
+@compiles(_JoinedIntegers, "sqlite")
+def _group_concat(element: _JoinedIntegers, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+def split_integers(joined: str | None) -> tuple[int, ...]:
+    return tuple(sorted(int(part) for part in joined.split(","))) if joined else ()
+
+
+# Built once: building a statement costs more than running it (bound values at execution).
+TENANT = bindparam("tenant_id", type_=Integer)
+# The participants of the identity of the enclosing query, in one column.
+PARTICIPANT_IDS = (
+    select(_JoinedIntegers(IdentityParticipant.participant_id))
+    .where(IdentityParticipant.identity_id == Identity.id)
+    .scalar_subquery()
+    .label("participant_ids")
+)
+
+
+def record(row: Row[Any], participant_ids: tuple[int, ...] = ()) -> IdentityRecord:
+    return IdentityRecord(
+        id=row.id,
+        user_name=row.user_name,
+        member_id=row.member_id,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        salutation_id=row.salutation_id,
+        email=row.email,
+        description=row.description,
+        phone=row.phone,
+        fax=row.fax,
+        mobile=row.mobile,
+        external_id=row.external_id,
+        provider_setting_id=row.provider_setting_id,
+        provider_name=row.provider_name,
+        role_id=row.role_id,
+        role_name=row.role_name,
+        hierarchy_level=row.hierarchy_level,
+        bank_branch_id=row.bank_branch_id,
+        bank_branch_name=row.bank_branch_name,
+        is_sign_in_enabled=row.is_sign_in_enabled,
+        is_tenant_access_enabled=row.access_enabled,
+        is_system_account=row.is_system_account,
+        assigned_contacts_count=row.assigned_contacts_count or 0,
+        participant_ids=participant_ids,
+    )
