@@ -31,6 +31,7 @@ from specserve.formats import register_formats, route_numbers_as_text
 from specserve.identity.b2c import B2cTokens
 from specserve.identity.errors import OAuthError
 from specserve.identity.tokens import token_service
+from specserve.jsonifier import OrjsonJsonifier
 from specserve.localization import ContentLanguage
 from specserve.mock.answers import MockAnswers
 from specserve.mock.auth import for_auth_mode
@@ -212,6 +213,7 @@ def _connexion_app(services: Services) -> AsyncApp:
         swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False),
         validator_map=VALIDATOR_MAP,
         security_map=SECURITY_MAP,
+        jsonifier=OrjsonJsonifier(),
     )
     # Handlers wrapped once per operation, not per request (specserve.operations).
     app._middleware_app.api_cls = ApiDecoratedOnce

@@ -12,18 +12,16 @@ from starlette.responses import Response
 
 from specserve.localization import current_language, localize
 from store.dfs.identities import (
-    SEARCH_FIELDS,
-    SORT_FIELDS,
     UPDATE_PROPERTIES,
     AccessPolicyRecord,
     HierarchyRecord,
     IdentityDraft,
-    IdentitySearch,
     IdentityUpdate,
     PasswordSet,
     PictureRecord,
 )
 from store.dfs.identity_rows import IdentityRecord
+from store.dfs.identity_search import SEARCH_FIELDS, SORT_FIELDS, IdentitySearch
 from store.errors import Invalid, Unprocessable
 from store.paging import Page
 

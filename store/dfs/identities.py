@@ -17,33 +17,24 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
-    SQLColumnExpression,
-    and_,
     bindparam,
-    case,
     delete,
-    exists,
-    func,
-    literal,
-    or_,
     select,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from store.dfs import access
+from store.dfs import access, identity_search
 from store.dfs.access import Guarded
 from store.dfs.identity_rows import (
     PARTICIPANT_IDS,
-    TENANT,
     IdentityRecord,
     identity_rows_of_a_tenant,
-    of_members_identity,
     record,
     split_integers,
 )
+from store.dfs.identity_search import IdentitySearch, Shape
 from store.dfs.models import (
     AccessPolicy,
     BankBranch,
@@ -61,7 +52,7 @@ from store.dfs.models import (
     folded,
     normalized,
 )
-from store.dfs.search_counts import SearchCounts, current_version
+from store.dfs.search_counts import SearchCounts, has_unversioned_changes
 from store.errors import Invalid, NotFound, Unprocessable
 from store.identity.secrets import MAX_SECRET_BYTES, hash_secret, secret_matches
 from store.paging import Page
@@ -127,46 +118,6 @@ class IdentityUpdate:
     body (None when absent or null). Passwords are PasswordSet values."""
 
     values: Mapping[str, Any]
-
-
-SORT_FIELDS = (
-    "FirstName",
-    "LastName",
-    "FullName",
-    "UserName",
-    "Email",
-    "RoleName",
-    "IdentityProviderName",
-    "MemberId",
-)
-SEARCH_FIELDS = (
-    "FirstName",
-    "LastName",
-    "UserName",
-    "Email",
-    "IdentityProviderName",
-    "RoleName",
-    "FullName",
-    "All",
-)
-
-
-@dataclass(frozen=True)
-class IdentitySearch:
-    page: int = 1
-    page_size: int = 10
-    sort_by: str = "LastName"
-    descending: bool = False
-    role_ids: tuple[int, ...] = ()
-    identity_ids: tuple[uuid.UUID, ...] = ()
-    participant_ids: tuple[int, ...] = ()
-    first_name: str | None = None
-    last_name: str | None = None
-    search_term: str | None = None
-    search_by: str = "All"
-    all_tenants: bool = False
-    inactive: bool = False
-    system_accounts: bool = False
 
 
 # Request properties stored on the member (of the update v1.3 and of the member sync) -> their
@@ -240,133 +191,25 @@ class IdentitiesRepository:
         self, *, tenant_id: int, caller_identity_id: uuid.UUID | None, search: IdentitySearch
     ) -> Page[IdentityRecord]:
         """The identities of the tenant matching `search`, one page of them, found, ordered
-        and paged by the database. The page is found among the tenant's members, each with
-        its identity's filters as a subquery: from one table, both databases walk a member
-        index in the name and e-mail orders and stop at the page's end (with the identities
-        joined first, SQLite sorts the whole tenant)."""
+        and paged by the database (store.dfs.identity_search), with how many match in all;
+        a pending access check (store.dfs.access) goes with the tenant's search version."""
+        version = self._search_version(tenant_id)
         sees_all = search.all_tenants and self._sees_all_tenants(caller_identity_id)
-        conditions = self._search_conditions(tenant_id, search, sees_all)
-        values = {"tenant_id": tenant_id}
-        member_ids = self._session.scalars(
-            select(Member.id)
-            .where(
-                Member.tenant_id == TENANT,
-                of_members_identity(Identity.id).where(*conditions).exists(),
-            )
-            .order_by(*self._search_order(tenant_id, search))
-            .limit(search.page_size)
-            .offset((search.page - 1) * search.page_size),
-            values,
-        ).all()
-        rows = {
-            row.member_id: row
-            for row in self._session.execute(_ROWS_OF_MEMBERS, {**values, "member_ids": member_ids})
-        }
-        # A row gone between the two queries (a concurrent delete) is left out.
-        page = [record(rows[m]) for m in member_ids if m in rows]
-        return Page(
-            items=self._with_participants(page),
-            page=search.page,
-            page_size=search.page_size,
-            total_items=self._search_count(tenant_id, search, sees_all, conditions),
+        found = identity_search.statements(
+            Shape.of(search, sees_all=sees_all), self._ranks(tenant_id, search.sort_by)
         )
-
-    def _search_conditions(
-        self, tenant_id: int, search: IdentitySearch, sees_all: bool
-    ) -> list[ColumnElement[bool]]:
-        # An identity without a member has none of the names and ids a result must show.
-        conditions = [Member.tenant_id == tenant_id]
-        if not sees_all:
-            conditions.append(TenantAccess.is_enabled.is_(True))
-        if not search.inactive:
-            conditions.append(Identity.is_sign_in_enabled.is_(True))
-        if not search.system_accounts:
-            conditions.append(Identity.is_system_account.is_(False))
-        if search.role_ids:
-            conditions.append(TenantAccess.role_id.in_(search.role_ids))
-        if search.identity_ids:
-            conditions.append(Identity.id.in_(search.identity_ids))
-        if search.participant_ids:
-            conditions.append(
-                exists().where(
-                    IdentityParticipant.identity_id == Identity.id,
-                    IdentityParticipant.participant_id.in_(search.participant_ids),
-                )
-            )
-        if search.first_name and search.first_name.strip():
-            conditions.append(Member.first_name_folded == folded(search.first_name.strip()))
-        if search.last_name and search.last_name.strip():
-            conditions.append(Member.last_name_folded == folded(search.last_name.strip()))
-        term = folded((search.search_term or "").strip())
-        if term:
-            conditions.append(or_(*self._term_matches(tenant_id, term, search.search_by)))
-        return conditions
-
-    def _term_matches(
-        self, tenant_id: int, term: str, field_name: str
-    ) -> list[ColumnElement[bool]]:
-        def contains(text: SQLColumnExpression[str]) -> ColumnElement[bool]:
-            return text.contains(term, autoescape=True)
-
-        first, last = Member.first_name_folded, Member.last_name_folded
-        # Roles and identity providers are few: their names are matched here, by id in SQL.
-        matches: dict[str, Callable[[], list[ColumnElement[bool]]]] = {
-            "FirstName": lambda: [contains(first)],
-            "LastName": lambda: [contains(last)],
-            "UserName": lambda: [contains(Identity.user_name_normalized)],
-            "Email": lambda: [contains(Member.email_folded)],
-            "IdentityProviderName": lambda: [
-                Identity.provider_setting_id.in_(
-                    [i for i, name in self._provider_names(tenant_id).items() if term in name]
-                )
-            ],
-            "RoleName": lambda: [
-                TenantAccess.role_id.in_(
-                    [i for i, name in self._role_names(tenant_id).items() if term in name]
-                )
-            ],
-            "FullName": lambda: [
-                contains(first + " " + last),
-                contains(last + " " + first),
-            ],
-        }
-        if field_name == "All":
-            return [match for field in matches.values() for match in field()]
-        return matches[field_name]()
-
-    def _search_order(
-        self, tenant_id: int, search: IdentitySearch
-    ) -> list[SQLColumnExpression[Any]]:
-        """The order of the members of the page; what is the identity's comes from its row."""
-        first, last = Member.first_name_folded, Member.last_name_folded
-        by: SQLColumnExpression[Any]
-        if search.sort_by == "RoleName":
-            role = of_members_identity(TenantAccess.role_id).scalar_subquery()
-            by = _rank(role, self._role_names(tenant_id))
-        elif search.sort_by == "IdentityProviderName":
-            provider = of_members_identity(Identity.provider_setting_id).scalar_subquery()
-            by = _rank(provider, self._provider_names(tenant_id))
-        else:
-            by = {
-                "FirstName": first,
-                "LastName": last,
-                "FullName": first + " " + last,
-                "UserName": of_members_identity(Identity.user_name_normalized).scalar_subquery(),
-                "Email": Member.email_folded,
-                "MemberId": Member.id,
-            }[search.sort_by]
-        # Ties by first name, then identity id, ascending either way.
-        identity_id = of_members_identity(Identity.id).scalar_subquery()
-        return [by.desc() if search.descending else by.asc(), first, identity_id]
-
-    def _search_count(
-        self,
-        tenant_id: int,
-        search: IdentitySearch,
-        sees_all: bool,
-        conditions: Sequence[ColumnElement[bool]],
-    ) -> int:
-        version = current_version(self._session, tenant_id)
+        values = identity_search.values(
+            search,
+            tenant_id,
+            term_role_ids=self._named(self._role_names, tenant_id, search, "RoleName"),
+            term_provider_ids=self._named(
+                self._provider_names, tenant_id, search, "IdentityProviderName"
+            ),
+        )
+        page = [
+            record(row, split_integers(row.participant_ids))
+            for row in self._connection.execute(found.page, values)
+        ]
         # The filters, without the page and the order.
         key = (
             tenant_id,
@@ -374,27 +217,47 @@ class IdentitiesRepository:
             sees_all,
             replace(search, page=1, page_size=1, sort_by="", descending=False, all_tenants=False),
         )
-        remembered = self._search_counts.get(key) if version is not None else None
-        if remembered is not None:
-            return remembered
-        count = (
-            self._session.scalar(
-                select(func.count())
-                .select_from(Identity)
-                .join(
-                    TenantAccess,
-                    and_(
-                        TenantAccess.identity_id == Identity.id, TenantAccess.tenant_id == tenant_id
-                    ),
-                )
-                .join(Member, Member.id == Identity.member_id)
-                .where(Identity.tenant_id == tenant_id, *conditions)
-            )
-            or 0
-        )
-        if version is not None:
-            self._search_counts.put(key, count)
-        return count
+        count = self._search_counts.get(key) if version is not None else None
+        if count is None:
+            count = self._connection.execute(found.count, values).scalar() or 0
+            if version is not None:
+                self._search_counts.put(key, count)
+        return Page(items=page, page=search.page, page_size=search.page_size, total_items=count)
+
+    def _search_version(self, tenant_id: int) -> str | None:
+        """The tenant's search version (None while this transaction has changes not yet
+        under a new one), asked with a pending access check."""
+        values: dict[str, Any] = {"tenant_id": tenant_id}
+        requirement = access.take_pending(self._session)
+        if requirement is None:
+            version = self._connection.execute(identity_search.VERSION, values).scalar()
+        else:
+            row = self._connection.execute(
+                identity_search.GUARDED_VERSION.statement(requirement),
+                {**values, **requirement.values},
+            ).one()
+            if not row.access_held:
+                raise requirement.refusal()
+            version = row.search_version
+        return None if has_unversioned_changes(self._session) else version
+
+    def _ranks(self, tenant_id: int, sort_by: str) -> dict[int, str] | None:
+        """For an order by role or identity-provider name: the tenant's names by id."""
+        if sort_by == "RoleName":
+            return self._role_names(tenant_id)
+        if sort_by == "IdentityProviderName":
+            return self._provider_names(tenant_id)
+        return None
+
+    @staticmethod
+    def _named(
+        names: Callable[[int], dict[int, str]], tenant_id: int, search: IdentitySearch, field: str
+    ) -> list[int] | None:
+        """The ids of the roles or identity providers whose names hold the search's term,
+        where the term is looked for in those names."""
+        if field not in search.term_fields:
+            return None
+        return [i for i, name in names(tenant_id).items() if search.term in name]
 
     def _role_names(self, tenant_id: int) -> dict[int, str]:
         rows = self._session.execute(
@@ -712,16 +575,6 @@ class IdentitiesRepository:
             ).all()
         )
 
-    def _with_participants(self, records: Sequence[IdentityRecord]) -> list[IdentityRecord]:
-        ids = [r.id for r in records]
-        links: dict[uuid.UUID, list[int]] = {i: [] for i in ids}
-        if ids:
-            for identity_id, participant_id in self._session.execute(
-                _PARTICIPANT_LINKS, {"identity_ids": ids}
-            ).all():
-                links[identity_id].append(participant_id)
-        return [replace(r, participant_ids=tuple(links[r.id])) for r in records]
-
     def _require_role(self, tenant_id: int, role_id: int) -> Role:
         role = self._session.get(Role, role_id)
         if role is None or role.tenant_id != tenant_id:
@@ -851,19 +704,11 @@ class IdentitiesRepository:
 
 
 _IDENTITY_ROWS = identity_rows_of_a_tenant(with_member_only=False)
-_ROWS_OF_MEMBERS = identity_rows_of_a_tenant(with_member_only=True).where(
-    Identity.member_id.in_(bindparam("member_ids", expanding=True))
-)
 _IDENTITY_BY_ID = _IDENTITY_ROWS.add_columns(PARTICIPANT_IDS).where(
     Identity.id == bindparam("identity_id")
 )
 _GUARDED_IDENTITY_BY_ID = Guarded.of(_IDENTITY_BY_ID)
 _ENABLED_IDENTITY_ROWS = _IDENTITY_ROWS.where(TenantAccess.is_enabled.is_(True))
-_PARTICIPANT_LINKS = (
-    select(IdentityParticipant.identity_id, IdentityParticipant.participant_id)
-    .where(IdentityParticipant.identity_id.in_(bindparam("identity_ids", expanding=True)))
-    .order_by(IdentityParticipant.participant_id)
-)
 
 
 def _with_member(record: IdentityRecord) -> IdentityRecord:
@@ -919,16 +764,6 @@ def _check_no_lockout(values: Mapping[str, Any], is_caller: bool) -> None:
 
 
 # Search, sort and hierarchy order
-
-
-def _rank(column: SQLColumnExpression[int], names: Mapping[int, str]) -> ColumnElement[int]:
-    """The place of `column`'s row in `names` ordered by name: equal names, equal places."""
-    places = {name: place for place, name in enumerate(sorted(set(names.values())))}
-    if not names:
-        return literal(0)
-    return case(
-        {row_id: places[name] for row_id, name in names.items()}, value=column, else_=len(places)
-    )
 
 
 def _by_level(records: Iterable[IdentityRecord]) -> list[IdentityRecord]:

@@ -72,16 +72,14 @@ class SearchCounts:
                 self._counts.popitem(last=False)
 
 
-def current_version(session: Session, tenant_id: int) -> str | None:
-    """The tenant's search version, or None while this transaction has changes of its own
-    not yet under a new version (a count it makes now must not be remembered)."""
-    if (
+def has_unversioned_changes(session: Session) -> bool:
+    """Whether this transaction has changes of its own not yet under a new search version
+    (a count it makes now must not be remembered)."""
+    return bool(
         session.info.get(_TENANTS)
         or session.info.get(_IDENTITIES)
         or session.info.get(_EVERY_TENANT)
-    ):
-        return None
-    return session.scalar(select(Tenant.search_version).where(Tenant.id == tenant_id))
+    )
 
 
 def watch(session_factory: sessionmaker[Session]) -> None:

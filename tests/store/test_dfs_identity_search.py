@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import Store
-from store.dfs.identities import IdentityDraft, IdentitySearch, IdentityUpdate
+from store.dfs.identities import IdentityDraft, IdentityUpdate
+from store.dfs.identity_search import IdentitySearch
 from store.dfs.models import Tenant
 from store.dfs.roles import RoleChanges
 from store.seed import seed
