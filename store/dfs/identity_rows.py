@@ -5,8 +5,7 @@ the reads of store.dfs.identities and the search of store.dfs.identity_search.""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Row, Select, String, and_, bindparam, select
 from sqlalchemy.ext.compiler import compiles
@@ -23,8 +22,10 @@ from store.dfs.models import (
 )
 
 
-@dataclass(frozen=True)
-class IdentityRecord:
+class IdentityRecord(NamedTuple):
+    """An identity as the API shows it. A named tuple: a page of them is made for every
+    search, and a frozen dataclass of 24 fields cost 6 us to make, a tenth of a search."""
+
     id: uuid.UUID
     user_name: str
     # None only for an identity without a member (a system account before the member import).
@@ -142,30 +143,47 @@ PARTICIPANT_IDS = (
 )
 
 
+# The row's column of each field of IdentityRecord but the participants, in its order.
+_ROW_COLUMNS = (
+    "id",
+    "user_name",
+    "member_id",
+    "first_name",
+    "last_name",
+    "salutation_id",
+    "email",
+    "description",
+    "phone",
+    "fax",
+    "mobile",
+    "external_id",
+    "provider_setting_id",
+    "provider_name",
+    "role_id",
+    "role_name",
+    "hierarchy_level",
+    "bank_branch_id",
+    "bank_branch_name",
+    "is_sign_in_enabled",
+    "access_enabled",
+    "is_system_account",
+    "assigned_contacts_count",
+)
+_CONTACTS = _ROW_COLUMNS.index("assigned_contacts_count")
+# The columns of a statement's rows -> where each of _ROW_COLUMNS is among them.
+_positions: dict[tuple[str, ...], tuple[int, ...]] = {}
+
+
 def record(row: Row[Any], participant_ids: tuple[int, ...] = ()) -> IdentityRecord:
-    return IdentityRecord(
-        id=row.id,
-        user_name=row.user_name,
-        member_id=row.member_id,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        salutation_id=row.salutation_id,
-        email=row.email,
-        description=row.description,
-        phone=row.phone,
-        fax=row.fax,
-        mobile=row.mobile,
-        external_id=row.external_id,
-        provider_setting_id=row.provider_setting_id,
-        provider_name=row.provider_name,
-        role_id=row.role_id,
-        role_name=row.role_name,
-        hierarchy_level=row.hierarchy_level,
-        bank_branch_id=row.bank_branch_id,
-        bank_branch_name=row.bank_branch_name,
-        is_sign_in_enabled=row.is_sign_in_enabled,
-        is_tenant_access_enabled=row.access_enabled,
-        is_system_account=row.is_system_account,
-        assigned_contacts_count=row.assigned_contacts_count or 0,
-        participant_ids=participant_ids,
-    )
+    """The record of a row of `identity_rows_of_a_tenant` (with columns of its own around
+    them or not). Its values are taken by position: by name, a row's 23 lookups were most of
+    the cost of a page."""
+    columns = row._fields
+    positions = _positions.get(columns)
+    if positions is None:
+        positions = _positions[columns] = tuple(columns.index(name) for name in _ROW_COLUMNS)
+    values = tuple(row)
+    fields: list[Any] = [values[position] for position in positions]
+    fields[_CONTACTS] = fields[_CONTACTS] or 0
+    fields.append(participant_ids)
+    return IdentityRecord._make(fields)
