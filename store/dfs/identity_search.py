@@ -194,16 +194,16 @@ def _like_escaped(term: str) -> str:
 
 def _build(shape: Shape, ranks: Mapping[int, str]) -> SearchStatements:
     conditions = _conditions(shape)
-    order = _order(shape, ranks)
+    keys = _order_keys(shape, ranks)
     members = (
         select(
             Member.id.label("page_member_id"),
-            func.row_number().over(order_by=order).label("position"),
+            *(key.label(f"page_key_{number}") for number, key in enumerate(keys)),
         )
         .where(
             Member.tenant_id == TENANT, of_members_identity(Identity.id).where(*conditions).exists()
         )
-        .order_by(*order)
+        .order_by(*_ordered(keys, shape.descending))
         # Written into the SQL as it is sent: with LIMIT and OFFSET as parameters,
         # PostgreSQL's plan for any page (generic) sorts the whole tenant, so that it plans
         # each search anew, 4 ms a time; with them written out, the plan is made once.
@@ -211,11 +211,14 @@ def _build(shape: Shape, ranks: Mapping[int, str]) -> SearchStatements:
         .offset(bindparam("offset", type_=Integer, literal_execute=True))
         .subquery("page")
     )
+    # The page's rows in the page's order: its keys again (a window function numbering the
+    # members would do, but SQLite numbers the whole tenant before it stops at the page).
+    page_keys = [members.c[f"page_key_{number}"] for number in range(len(keys))]
     page = (
         identity_rows_of_a_tenant(with_member_only=True)
         .add_columns(PARTICIPANT_IDS)
         .join(members, members.c.page_member_id == Member.id)
-        .order_by(members.c.position)
+        .order_by(*_ordered(page_keys, shape.descending))
     )
     count = (
         select(func.count())
@@ -283,8 +286,9 @@ def _term_matches(field: str) -> list[ColumnElement[bool]]:
     return matches[field]
 
 
-def _order(shape: Shape, ranks: Mapping[int, str]) -> list[SQLColumnExpression[Any]]:
-    """The order of the members of the page; what is the identity's comes from its row."""
+def _order_keys(shape: Shape, ranks: Mapping[int, str]) -> list[SQLColumnExpression[Any]]:
+    """What the members of the page are ordered by; what is the identity's comes from its
+    row. The first key in the direction asked, then ties by first name and identity id."""
     first, last = Member.first_name_folded, Member.last_name_folded
     by: SQLColumnExpression[Any]
     if shape.sort_by == "RoleName":
@@ -301,9 +305,12 @@ def _order(shape: Shape, ranks: Mapping[int, str]) -> list[SQLColumnExpression[A
             "Email": Member.email_folded,
             "MemberId": Member.id,
         }[shape.sort_by]
-    # Ties by first name, then identity id, ascending either way.
-    identity_id = of_members_identity(Identity.id).scalar_subquery()
-    return [by.desc() if shape.descending else by.asc(), first, identity_id]
+    return [by, first, of_members_identity(Identity.id).scalar_subquery()]
+
+
+def _ordered(keys: list[Any], descending: bool) -> list[Any]:
+    """The keys as ORDER BY terms: the first in the direction asked, the ties ascending."""
+    return [keys[0].desc() if descending else keys[0].asc(), *(key.asc() for key in keys[1:])]
 
 
 def _rank(column: SQLColumnExpression[int], names: Mapping[int, str]) -> ColumnElement[int]:
