@@ -94,3 +94,14 @@ def test_the_targets_compare_within_the_run() -> None:
         f"mock, 1 worker, {get}: p99 no worse than Prism's": True,
         f"mock, {get}: 2 workers at least 1.8x 1 worker": True,
     }
+
+
+def test_errors_are_a_failed_target_of_specserve_only() -> None:
+    def row(server: str, errors: int) -> object:
+        return bench.Row(server, "GET identity by id", 100, [100], 1.0, 10, errors)
+
+    table = [row("specserve --mock, 1 worker", 2), row("Prism 5 (-v error)", 5)]
+    checked = [target for target, _, _ in bench.targets(table, 100_000)]
+    assert [target for target in checked if target.endswith("no errors")] == [
+        "specserve --mock, 1 worker, GET identity by id: no errors"
+    ]
