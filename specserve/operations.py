@@ -6,7 +6,10 @@ from facts of the operation that never change. The wrapped handler keeps no stat
 between calls, so it is built on the operation's first request and used for every later one.
 Nothing else changes: the same decorators bind the same arguments and render the same answers,
 but for the Python names of parameters (`pageSize` -> `page_size`), which the parameter
-decorator works out from each name on every request, and which are now worked out once.
+decorator works out from each name on every request, and which are now worked out once; and
+for an operation whose only parameters are in its path (a GET by id), whose arguments are bound
+by `PathArguments` as Connexion binds them, without its search of query parameters, defaults,
+body and files, none of which such an operation has.
 """
 
 from __future__ import annotations
@@ -17,9 +20,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
-from connexion.context import receive, scope
+from connexion.context import context, operation, receive, scope
 from connexion.decorators import StarletteDecorator
-from connexion.decorators.parameter import AsyncParameterDecorator, pythonic
+from connexion.decorators.parameter import (
+    AsyncParameterDecorator,
+    _get_val_from_param,
+    inspect_function_arguments,
+    pythonic,
+    unwrap_decorators,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -37,6 +46,54 @@ class _NamesOnceParameterDecorator(AsyncParameterDecorator):  # type: ignore[mis
         super().__init__(**kwargs)
         # Mostly the spec's names; a client's own query names too, hence a bounded cache.
         self.sanitize_fn = _pythonic
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        bind_all = super().__call__(function)
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+        path_only: PathArguments | None = None
+        checked = False
+
+        @functools.wraps(function)
+        async def wrapper(request: Any) -> Any:
+            nonlocal path_only, checked
+            if not checked:  # the routed operation is known only while a request is served
+                path_only = PathArguments.of(operation._get_current_object(), has_kwargs)
+                checked = True
+            if path_only is None:
+                return await bind_all(request)
+            bound = path_only.bind(request.path_params)
+            for key, value in context.items():
+                if key in arguments:
+                    bound[key] = value
+            return await function(**bound)
+
+        return wrapper
+
+
+class PathArguments:
+    """The arguments of an operation whose parameters are all in its path, bound as Connexion
+    binds them: each value cast to its schema's type, under its Python name."""
+
+    def __init__(self, parameters: list[tuple[str, str, dict[str, Any]]]) -> None:
+        self.parameters = parameters  # (name, Python name, definition)
+
+    @classmethod
+    def of(cls, operation: Any, has_kwargs: bool) -> PathArguments | None:
+        """None unless every parameter is in the path, there is no body, and the handler
+        takes no **kwargs (to which Connexion gives every query parameter)."""
+        parameters = operation.parameters
+        if has_kwargs or operation.is_request_body_defined or operation.method.upper() == "TRACE":
+            return None
+        if any(p["in"] != "path" or not p["name"].isidentifier() for p in parameters):
+            return None  # (Starlette's names of path parameters with dashes differ)
+        return cls([(p["name"], _pythonic(p["name"]), p) for p in parameters])
+
+    def bind(self, path_params: dict[str, Any]) -> dict[str, Any]:
+        bound = {}
+        for name, python_name, definition in self.parameters:
+            if name in path_params:
+                bound[python_name] = _get_val_from_param(path_params[name], definition)
+        return bound
 
 
 class _DecoratedOnce(StarletteDecorator):  # type: ignore[misc]

@@ -42,9 +42,16 @@ from store.primedocs.repository import PrimedocsRepository
 class UnitOfWork:
     """Opens a session; commits when the block ends normally, rolls back when it raises."""
 
-    def __init__(self, session_factory: sessionmaker[Session], search_counts: SearchCounts) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        search_counts: SearchCounts,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self._session_factory = session_factory
         self._search_counts = search_counts
+        self._read_only = read_only
 
     def __enter__(self) -> UnitOfWork:
         self._session = self._session_factory()
@@ -117,6 +124,12 @@ class UnitOfWork:
                 refusal = _database_refusal(exc)
                 if refusal is not None:
                     raise refusal from exc
+                return
+            if self._read_only:
+                # Nothing to commit: it ran without a transaction. A change left unflushed
+                # is refused as a flush would refuse it.
+                if self._session.new or self._session.dirty or self._session.deleted:
+                    raise WriteInReadOnlyUnitOfWork("a read-only unit of work cannot write")
                 return
             try:
                 self._session.commit()
@@ -236,7 +249,9 @@ class Store:
         sessions = self._sessions
         if self._loop_sessions is not None and in_greenlet():
             sessions = self._loop_sessions
-        return UnitOfWork(sessions[1] if read_only else sessions[0], self._search_counts)
+        return UnitOfWork(
+            sessions[1] if read_only else sessions[0], self._search_counts, read_only=read_only
+        )
 
     def database_answers(self) -> bool:
         """Whether the database answers a query now (for health checks); a failure is logged."""

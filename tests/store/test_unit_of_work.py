@@ -37,6 +37,8 @@ def test_a_read_only_unit_of_work_refuses_a_write_and_stores_nothing(store: Stor
         uow._session.flush()
     with pytest.raises(WriteInReadOnlyUnitOfWork), store.unit_of_work(read_only=True) as uow:
         uow._session.execute(update(Member).values(email="changed@additiv.com"))
+    with pytest.raises(WriteInReadOnlyUnitOfWork), store.unit_of_work(read_only=True) as uow:
+        uow._session.get_one(Member, 16).email = "changed@additiv.com"  # never flushed
     assert bill_email(store) == "bd@additiv.com"
 
 
