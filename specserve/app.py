@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import gc
@@ -41,11 +42,12 @@ from specserve.request_log import RecordRequests
 from specserve.request_names import CaseInsensitiveNames
 from specserve.request_validation import RequestValidatedOnce
 from specserve.routing import ChainedRouting
-from specserve.sandbox import CloseOnShutdown, Sandbox
+from specserve.sandbox import Sandbox
 from specserve.security_handlers import SECURITY_MAP
 from specserve.settings import Settings
+from specserve.shutdown import AtShutdown
 from specserve.spec_checks import check_specs_once
-from specserve.threads import CloseLoopConnectionsOnShutdown, HandlerThreads
+from specserve.threads import HandlerThreads
 from specserve.validation import VALIDATOR_MAP
 from store import DomainError, Store
 from store.migrate import is_current, upgrade
@@ -128,6 +130,7 @@ def create_app(settings: Settings | None = None) -> AccessLog:
         apis=apis,
         contracts=contracts,
         sandbox=sandbox,
+        handler_slots=asyncio.Semaphore(settings.handler_threads),
     )
     api: ASGIApp = ContentLanguage(
         CanonicalPaths(_connexion_app(services), contracts=contracts), apis=apis
@@ -144,9 +147,9 @@ def create_app(settings: Settings | None = None) -> AccessLog:
         # Client teams call mocks and sandboxes from browser apps in development.
         app = CrossOrigin(app, origins=settings.cors_origins)
     if sandbox is not None:
-        app = CloseOnShutdown(app, sandbox)
+        app = AtShutdown(app, sandbox.close)  # its files go
     elif store.on_event_loop:
-        app = CloseLoopConnectionsOnShutdown(app, store)
+        app = AtShutdown(app, store.dispose_on_loop)  # on the loop its connections belong to
     return AccessLog(HandlerThreads(app, threads=settings.handler_threads), services=services)
 
 

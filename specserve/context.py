@@ -6,6 +6,7 @@ thread that runs a synchronous handler, so handlers and security functions see t
 
 from __future__ import annotations
 
+import asyncio
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -29,6 +30,9 @@ class Services:
     b2c: B2cTokens
     apis: tuple[ApiDefinition, ...]
     contracts: dict[str, Contract]
+    # Handlers running on the event loop at once (specserve.threads): one loop's, the one
+    # the store serves (Store.serves_loop).
+    handler_slots: asyncio.Semaphore
     sandbox: Sandbox | None = None
 
     def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:

@@ -156,8 +156,12 @@ class _OperationDecoratedOnce(AsyncOperation):  # type: ignore[misc]
         decorator = _DecoratedOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
         return decorator(self._fn)
 
+    @functools.cached_property
+    def _reads_its_request(self) -> bool:
+        return bool(getattr(self._fn, _READS_ITS_REQUEST, False))
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if getattr(self._fn, _READS_ITS_REQUEST, False):
+        if self._reads_its_request:
             response = await self._fn(Request(scope, receive))
             await response(scope, receive, send)
         else:

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 from specserve.request_log import RequestLog
 from specserve.settings import Settings
 from store import Store
@@ -113,28 +111,6 @@ class Sandbox:
         """Drop the store and its files (idempotent)."""
         self.store.dispose()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-class CloseOnShutdown:
-    """Removes the sandbox's files when the server shuts down. (Exit handlers are not enough:
-    uvicorn ends on SIGTERM by raising the signal again once it has shut down, and a process
-    that dies of a signal runs none.)"""
-
-    def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
-        self.app = app
-        self.sandbox = sandbox
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_after_closing(message: Message) -> None:
-            if message["type"] == "lifespan.shutdown.complete":
-                self.sandbox.close()
-            await send(message)
-
-        await self.app(scope, receive, send_after_closing)
 
 
 def _copy_tables(cursor: Any) -> dict[str, int]:

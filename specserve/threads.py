@@ -19,35 +19,24 @@ with a third of the p99. Requests beyond the limit wait on the event loop, in or
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
 from sqlalchemy.util import greenlet_spawn
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from specserve.context import services
-from store import Store
-
-# The limit of handlers at once on the loop, per event loop (tests run several).
-_loop_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 async def run_handler(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run a synchronous handler: on the event loop where the store can serve it there,
     else in a thread."""
     current = services()
-    loop = asyncio.get_running_loop()
-    if not current.store.serves_loop(loop):
+    if not current.store.serves_loop(asyncio.get_running_loop()):
         return await run_in_threadpool(function, *args, **kwargs)
-    slots = _loop_slots.get(loop)
-    if slots is None:
-        slots = _loop_slots[loop] = asyncio.Semaphore(current.settings.handler_threads)
-    async with slots:
+    async with current.handler_slots:
         return await greenlet_spawn(function, *args, **kwargs)
 
 
@@ -62,23 +51,3 @@ class HandlerThreads:
         if limiter.total_tokens != self.threads:
             limiter.total_tokens = self.threads
         await self.app(scope, receive, send)
-
-
-class CloseLoopConnectionsOnShutdown:
-    """Closes the store's event loop connections when the server shuts down, on that loop."""
-
-    def __init__(self, app: ASGIApp, store: Store) -> None:
-        self.app = app
-        self.store = store
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_after_closing(message: Message) -> None:
-            if message["type"] == "lifespan.shutdown.complete":
-                await self.store.dispose_on_loop()
-            await send(message)
-
-        await self.app(scope, receive, send_after_closing)

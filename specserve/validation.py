@@ -29,6 +29,7 @@ from jsonschema import Draft4Validator, ValidationError
 from jsonschema.validators import extend
 
 from specserve.answer_validation import OnceJSONResponseValidator
+from specserve.per_object import PerObject
 
 # ECMA-262's white space and line terminators, which its \s and . are defined by.
 _ECMA_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -72,23 +73,17 @@ def ecma_pattern(
 ParameterSchemaValidator = extend(Draft4Validator, {"pattern": ecma_pattern})
 BodySchemaValidator = extend(Draft4RequestValidator, {"pattern": ecma_pattern})
 
-# (validator class, id of the schema) -> (the schema, its validator). The schemas are the
-# spec's own dicts, which live as long as the app; the schema is kept so that its id cannot
-# be taken by another object while the entry lives.
-_compiled: dict[tuple[type[Any], int], tuple[dict[str, Any], Any]] = {}
+_compiled: PerObject[Any] = PerObject()
 
 
 def compiled(validator_class: type[Any], schema: dict[str, Any]) -> Any:
     """The validator of `schema`, built once: building one (with its format checker and
     reference resolver) cost more than most validations."""
-    key = (validator_class, id(schema))
-    found = _compiled.get(key)
-    if found is None or found[0] is not schema:
-        found = _compiled[key] = (
-            schema,
-            validator_class(schema, format_checker=Draft4Validator.FORMAT_CHECKER),
-        )
-    return found[1]
+    return _compiled.get(
+        schema,
+        lambda: validator_class(schema, format_checker=Draft4Validator.FORMAT_CHECKER),
+        validator_class,
+    )
 
 
 class NamedParameterValidator(ParameterValidator):  # type: ignore[misc]

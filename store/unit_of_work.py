@@ -7,6 +7,7 @@ import functools
 import logging
 import weakref
 from types import TracebackType
+from typing import NamedTuple
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import (
@@ -128,8 +129,7 @@ class UnitOfWork:
             if self._read_only:
                 # Nothing to commit: it ran without a transaction. A change left unflushed
                 # is refused as a flush would refuse it.
-                if self._session.new or self._session.dirty or self._session.deleted:
-                    raise WriteInReadOnlyUnitOfWork("a read-only unit of work cannot write")
+                _refuse_changes(self._session)
                 return
             try:
                 self._session.commit()
@@ -161,17 +161,21 @@ class WriteInReadOnlyUnitOfWork(RuntimeError):
     """A programming error: a unit of work opened to read tried to write."""
 
 
-def refuse_writes(session_factory: sessionmaker[Session]) -> None:
-    def before_flush(session: Session, *_: object) -> None:
-        if session.new or session.dirty or session.deleted:
-            raise WriteInReadOnlyUnitOfWork("a read-only unit of work cannot write")
+_READ_ONLY = "a read-only unit of work cannot write"
 
+
+def refuse_writes(session_factory: sessionmaker[Session]) -> None:
     def do_orm_execute(state: ORMExecuteState) -> None:
         if state.is_insert or state.is_update or state.is_delete:
-            raise WriteInReadOnlyUnitOfWork("a read-only unit of work cannot write")
+            raise WriteInReadOnlyUnitOfWork(_READ_ONLY)
 
-    event.listen(session_factory, "before_flush", before_flush)
+    event.listen(session_factory, "before_flush", lambda session, *_: _refuse_changes(session))
     event.listen(session_factory, "do_orm_execute", do_orm_execute)
+
+
+def _refuse_changes(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise WriteInReadOnlyUnitOfWork(_READ_ONLY)
 
 
 def _database_refusal(error: BaseException) -> DomainError | None:
@@ -189,6 +193,22 @@ def _database_refusal(error: BaseException) -> DomainError | None:
     return None
 
 
+class _Sessions(NamedTuple):
+    """The sessions of units of work that write, and of those that only read (in
+    autocommit, refusing writes)."""
+
+    writing: sessionmaker[Session]
+    reading: sessionmaker[Session]
+
+    @classmethod
+    def of(cls, engine: Engine, autocommit_engine: Engine) -> _Sessions:
+        writing = sessionmaker(engine, expire_on_commit=False)
+        search_counts.watch(writing)
+        reading = sessionmaker(autocommit_engine, expire_on_commit=False)
+        refuse_writes(reading)
+        return cls(writing, reading)
+
+
 class Store:
     """The database of one server: an engine and the units of work over it.
 
@@ -202,18 +222,18 @@ class Store:
         self.url = url
         self.engine: Engine = make_engine(url, pool_size=pool_size)
         self._search_counts = search_counts.SearchCounts()
-        self._sessions = self._session_factories(
+        self._sessions = _Sessions.of(
             self.engine, self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
         self._loop_engines: tuple[AsyncEngine, ...] = ()
-        self._loop_sessions: tuple[sessionmaker[Session], sessionmaker[Session]] | None = None
+        self._loop_sessions: _Sessions | None = None
         if on_event_loop and is_postgresql(url):
             self._loop_engines = (
                 make_loop_engine(url, pool_size=pool_size),
                 make_loop_engine(url, pool_size=pool_size, autocommit=True),
             )
-            self._loop_sessions = self._session_factories(
+            self._loop_sessions = _Sessions.of(
                 *(engine.sync_engine for engine in self._loop_engines)
             )
 
@@ -231,16 +251,6 @@ class Store:
             self._loop = weakref.ref(loop)
         return self._loop() is loop
 
-    @staticmethod
-    def _session_factories(
-        engine: Engine, autocommit_engine: Engine
-    ) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
-        writing = sessionmaker(engine, expire_on_commit=False)
-        search_counts.watch(writing)
-        reading = sessionmaker(autocommit_engine, expire_on_commit=False)
-        refuse_writes(reading)
-        return writing, reading
-
     def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
         """One transaction; `read_only` for a request that only reads: its statements then
         run without a transaction around them (no BEGIN and COMMIT, two round trips fewer on
@@ -250,7 +260,9 @@ class Store:
         if self._loop_sessions is not None and in_greenlet():
             sessions = self._loop_sessions
         return UnitOfWork(
-            sessions[1] if read_only else sessions[0], self._search_counts, read_only=read_only
+            sessions.reading if read_only else sessions.writing,
+            self._search_counts,
+            read_only=read_only,
         )
 
     def database_answers(self) -> bool:

@@ -27,6 +27,7 @@ from specserve.mock.matchers import RequestFacts
 from specserve.mock.prefer import Preferences, parse_prefer
 from specserve.mock.selection import GENERATED, Answer, MockOperation, mock_operations
 from specserve.operations import reads_its_request
+from specserve.per_object import PerObject
 
 Handler = Callable[[Request], Awaitable[Response]]
 # An injected 503 tells clients when to retry, as a real overloaded server would.
@@ -50,13 +51,15 @@ class MockAnswers:
         # Latency and faults are meant to vary; answers (seeded per request) are not.
         self._chance = random.Random()
         self._operations: dict[str, MockOperation] = {}
-        self._body_media_types: dict[str, tuple[str, ...]] = {}
+        self._takes_json: dict[str, bool] = {}
         for contract in contracts.values():
             fixtures = load_api_fixtures(fixtures_dir / contract.api.name)
             by_id = mock_operations(contract.document, fixtures)
             for operation in contract.operations.values():
                 self._operations[operation.function] = by_id[operation.operation_id]
-                self._body_media_types[operation.function] = operation.body_media_types
+                self._takes_json[operation.function] = any(
+                    is_json_media_type(media_type) for media_type in operation.body_media_types
+                )
         prepare_patterns(
             [
                 response.schema
@@ -68,7 +71,7 @@ class MockAnswers:
     def handler(self, function: str) -> Handler:
         operation = self._operations[function]
 
-        takes_json = any(is_json_media_type(m) for m in self._body_media_types[function])
+        takes_json = self._takes_json[function]
 
         # Connexion has validated the request by now; what the answer depends on is read
         # from it as the client sent it. A JSON body is read as Connexion would bind it:
@@ -182,7 +185,7 @@ def _content(answer: Answer, facts: RequestFacts) -> bytes:
 
 # A fixture's or the spec's own body (an object that lives as long as the app) -> its bytes,
 # or None where the request fills some of it in. Generated bodies are new for each request.
-_rendered: dict[tuple[int, int, str | None], tuple[Any, bytes | None]] = {}
+_rendered: PerObject[bytes | None] = PerObject()
 _NO_FACTS = RequestFacts(path={}, query={}, headers={}, body=None)
 
 
@@ -191,9 +194,9 @@ def _fixed_content(answer: Answer) -> bytes | None:
     one that is not (generated data, placeholders, an error naming the correlation id)."""
     if answer.source == GENERATED:
         return None
-    key = (id(answer.body), answer.status, answer.media_type)
-    found = _rendered.get(key)
-    if found is None or found[0] is not answer.body:
+
+    def render() -> bytes | None:
         fixed = answer.status < 400 and not holds_placeholders(answer.body)
-        found = _rendered[key] = (answer.body, _content(answer, _NO_FACTS) if fixed else None)
-    return found[1]
+        return _content(answer, _NO_FACTS) if fixed else None
+
+    return _rendered.get(answer.body, render, answer.status, answer.media_type)

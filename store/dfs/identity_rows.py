@@ -67,7 +67,7 @@ def identity_rows_of_a_tenant(*, with_member_only: bool) -> Select[*tuple[Any, .
             Identity.provider_setting_id,
             Identity.is_sign_in_enabled,
             Identity.is_system_account,
-            TenantAccess.is_enabled.label("access_enabled"),
+            TenantAccess.is_enabled.label("is_tenant_access_enabled"),
             Role.id.label("role_id"),
             Role.short_name.label("role_name"),
             Role.hierarchy_level,
@@ -143,32 +143,8 @@ PARTICIPANT_IDS = (
 )
 
 
-# The row's column of each field of IdentityRecord but the participants, in its order.
-_ROW_COLUMNS = (
-    "id",
-    "user_name",
-    "member_id",
-    "first_name",
-    "last_name",
-    "salutation_id",
-    "email",
-    "description",
-    "phone",
-    "fax",
-    "mobile",
-    "external_id",
-    "provider_setting_id",
-    "provider_name",
-    "role_id",
-    "role_name",
-    "hierarchy_level",
-    "bank_branch_id",
-    "bank_branch_name",
-    "is_sign_in_enabled",
-    "access_enabled",
-    "is_system_account",
-    "assigned_contacts_count",
-)
+# The row's columns are named after the fields of IdentityRecord (but its participants).
+_ROW_COLUMNS = IdentityRecord._fields[:-1]
 _CONTACTS = _ROW_COLUMNS.index("assigned_contacts_count")
 # The columns of a statement's rows -> where each of _ROW_COLUMNS is among them.
 _positions: dict[tuple[str, ...], tuple[int, ...]] = {}

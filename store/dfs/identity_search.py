@@ -160,7 +160,7 @@ def values(
 ) -> dict[str, Any]:
     """The values the statements of `search` bind; the role and provider ids whose names
     hold the term, where the term is looked for in those names."""
-    found: dict[str, Any] = {
+    return {
         "tenant_id": tenant_id,
         "limit": search.page_size,
         "offset": (search.page - 1) * search.page_size,
@@ -173,7 +173,6 @@ def values(
         "term_role_ids": term_role_ids or [],
         "term_provider_ids": term_provider_ids or [],
     }
-    return found
 
 
 # The tenant's search version (store.dfs.search_counts), with the access check if pending.

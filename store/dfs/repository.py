@@ -46,14 +46,6 @@ class DfsRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def holds_access_policy(
-        self, *, tenant_id: int, identity_id: uuid.UUID | None, client_id: str, key: str
-    ) -> bool:
-        """Whether a caller holds an access policy in a tenant (see AccessRequirement)."""
-        return access.holds(
-            self._session, AccessRequirement(tenant_id, identity_id, client_id, key)
-        )
-
     def require_access(self, requirement: AccessRequirement, *, deferred: bool = False) -> None:
         """Forbidden unless the caller holds the policy; `deferred`, for an operation that
         only reads: asked by its first read that can carry it, or at `settle_access`."""

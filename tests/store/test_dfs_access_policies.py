@@ -1,4 +1,4 @@
-"""Which callers hold a DFS access policy (DfsRepository.holds_access_policy), on SQLite and
+"""Which callers hold a DFS access policy (store.dfs.access.holds), on SQLite and
 PostgreSQL, from the seeded tenant Additiv's administrator, whose role allows every policy."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from store import Store
-from store.dfs.access import API_RESOURCE, API_SCOPE
+from store.dfs.access import API_RESOURCE, API_SCOPE, AccessRequirement
+from store.dfs.access import holds as holds_policy
 from store.dfs.models import AccessPolicy, AppAccessPolicy, Role, RolePolicy, TenantAccess
-from store.dfs.repository import DfsRepository
 
 ADMIN = uuid.UUID("01000000-0000-0000-0000-000000000000")  # of tenant Additiv
 
@@ -20,9 +20,7 @@ ADMIN = uuid.UUID("01000000-0000-0000-0000-000000000000")  # of tenant Additiv
 def holds(session: Session, key: str, identity: uuid.UUID | None = ADMIN, client: str = "") -> bool:
     access = session.scalars(select(TenantAccess).where(TenantAccess.identity_id == ADMIN)).first()
     assert access is not None
-    return DfsRepository(session).holds_access_policy(
-        tenant_id=access.tenant_id, identity_id=identity, client_id=client, key=key
-    )
+    return holds_policy(session, AccessRequirement(access.tenant_id, identity, client, key))
 
 
 def test_a_role_allowing_all_policies_holds_each_that_exists(store: Store) -> None:
