@@ -18,6 +18,7 @@ from tests.contract.test_stateful import (
     PRIMEDOCS_MUST_LEAD,
     run_flows,
     start_scenarios_at,
+    with_dfs_values,
     with_primedocs_values,
 )
 from tests.support.accesscontrol import DEMO_KEY
@@ -82,7 +83,7 @@ def test_dfs_sandbox_flows_follow_the_links(
 ) -> None:
     start_scenarios_at(CREATES, monkeypatch)
     followed = run_flows(
-        served_schema(sandbox_app, "dfs", also_accepted="422"),
+        with_dfs_values(served_schema(sandbox_app, "dfs", also_accepted="422")),
         sandbox_app,
         dfs_auth(sandbox_app),
         sandbox_app.services.sandbox.reset,
