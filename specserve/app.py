@@ -204,7 +204,11 @@ def _connexion_app(services: Services) -> AsyncApp:
     ]
     middlewares.insert(
         middlewares.index(SecurityMiddleware) + 1,
-        functools.partial(CaseInsensitiveNames, operations=operations),
+        functools.partial(
+            CaseInsensitiveNames,
+            operations=operations,
+            max_body_bytes=services.settings.max_body_bytes,
+        ),
     )
     middlewares.insert(
         middlewares.index(ChainedRouting) + 1,

@@ -8,7 +8,9 @@ Once Connexion has routed a request to an operation:
   parameter takes ASCII digits only;
 - a body must be UTF-8 and, for JSON, well-formed, with no property given twice; a form body
   (the token endpoint's) may not repeat a parameter (RFC 6749, section 3.2); a body without a
-  Content-Type is a 415. These are 400s here, before a validator could trip over them.
+  Content-Type is a 415. These are 400s here, before a validator could trip over them;
+- a body over the size limit (Settings.max_body_bytes) is a 413, told by its Content-Length
+  before it is read, or once what was read passes the limit.
 """
 
 from __future__ import annotations
@@ -24,16 +26,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from specserve.contract import FORM_MEDIA, Operation, is_json_media_type
 
-# Room for DFS profile pictures: 1 MiB decoded, about 1.4 MB in base64 JSON.
-MAX_BODY_BYTES = 2 * 1024 * 1024
+# The deepest a JSON body may nest. The specs' bodies nest three levels at most; a deeper one
+# is refused before anything walks it (Python's own limit turns too deep a walk into a 500).
+MAX_JSON_DEPTH = 32
 # What .NET's NumberStyles.Integer takes: ASCII digits, a sign, ASCII white space around.
 _ASCII_INTEGER = re.compile(r"^[ \t\r\n\v\f]*[+-]?[0-9]+[ \t\r\n\v\f]*$")
 
 
 class CaseInsensitiveNames:
-    def __init__(self, next_app: ASGIApp, *, operations: dict[str, Operation]) -> None:
+    def __init__(
+        self, next_app: ASGIApp, *, operations: dict[str, Operation], max_body_bytes: int
+    ) -> None:
         self.next_app = next_app
         self.operations = operations
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,7 +67,7 @@ class CaseInsensitiveNames:
     ) -> tuple[Scope, Receive]:
         media_type = _media_type(scope)
         if operation.json_body_schema is not None and is_json_media_type(media_type):
-            body = await _read_body(receive)
+            body = await _read_body(scope, receive, self.max_body_bytes)
             rewritten = canonical_json_body(body, operation.json_body_schema)
             if rewritten is not body:
                 scope = _with_header(scope, b"content-length", str(len(rewritten)).encode())
@@ -71,12 +77,12 @@ class CaseInsensitiveNames:
             scope = _with_header(scope, b"content-type", canonical_type.encode("latin-1"))
             return scope, _replay(rewritten, receive)
         if operation.form_body_schema is not None and media_type == FORM_MEDIA:
-            body = await _read_body(receive)
+            body = await _read_body(scope, receive, self.max_body_bytes)
             check_form_body(body, operation.form_body_schema)
             scope = _with_header(scope, b"content-type", FORM_MEDIA.encode("latin-1"))
             return scope, _replay(body, receive)
         if not media_type:
-            body = await _read_body(receive)
+            body = await _read_body(scope, receive, self.max_body_bytes)
             if body.strip():
                 raise ProblemException(
                     status=415,
@@ -125,8 +131,12 @@ def canonical_json_body(body: bytes, schema: dict[str, Any]) -> bytes:
         raise BadRequestProblem(detail="The request body is not valid UTF-8.") from error
     try:
         document = json.loads(text, object_pairs_hook=_object_without_repeats)
-    except (ValueError, RecursionError) as error:
+    except RecursionError as error:
+        raise _too_deep() from error
+    except ValueError as error:
         raise BadRequestProblem(detail=f"The request body is not valid JSON: {error}.") from error
+    if _depth_over(document, MAX_JSON_DEPTH):
+        raise _too_deep()
     try:
         # json.loads lets "\ud800" through; no database can store half a character.
         json.dumps(document, ensure_ascii=False).encode("utf-8")
@@ -213,13 +223,42 @@ def _properties(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _media_type(scope: Scope) -> str:
-    for name, value in scope.get("headers", []):
-        if name == b"content-type":
-            return bytes(value).decode("latin-1").split(";")[0].strip().lower()
+    return _header(scope, b"content-type").split(";")[0].strip().lower()
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for found, value in scope.get("headers", []):
+        if found == name:
+            return bytes(value).decode("latin-1")
     return ""
 
 
-async def _read_body(receive: Receive) -> bytes:
+def _too_deep() -> BadRequestProblem:
+    return BadRequestProblem(
+        detail=f"The request body nests arrays and objects more than {MAX_JSON_DEPTH} deep."
+    )
+
+
+def _depth_over(document: Any, limit: int) -> bool:
+    """Whether `document` nests arrays and objects deeper than `limit` (walked without
+    recursion)."""
+    pending: list[tuple[Any, int]] = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if not isinstance(value, list):
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in value)
+    return False
+
+
+async def _read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
+    declared = _header(scope, b"content-length")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
     chunks = []
     size = 0
     while True:
@@ -228,16 +267,20 @@ async def _read_body(receive: Receive) -> bytes:
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise ProblemException(
-                status=413,
-                title="Content Too Large",
-                detail=f"The request body is larger than {MAX_BODY_BYTES} bytes.",
-            )
+        if size > limit:
+            raise _too_large(limit)
         chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
+
+
+def _too_large(limit: int) -> ProblemException:
+    return ProblemException(
+        status=413,
+        title="Content Too Large",
+        detail=f"The request body is larger than {limit} bytes.",
+    )
 
 
 def _replay(body: bytes, original: Receive) -> Receive:

@@ -50,6 +50,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     # Sandbox mode: how many recent requests GET /_specserve/requests keeps.
     request_log_size: int = 100
+    # The largest request body taken; a larger one is 413 before it is read whole.
+    max_body_bytes: int = 2 * 1024 * 1024
 
     @property
     def effective_database_url(self) -> str:
@@ -96,10 +98,17 @@ class Settings:
                 "the sandbox keeps its state and request log in its one process: use one worker"
             )
         self._check_mode_settings()
-        if self.handler_threads < 1:
-            raise SettingsError("SPECSERVE_HANDLER_THREADS must be at least 1")
-        if self.request_log_size < 1:
-            raise SettingsError("SPECSERVE_REQUEST_LOG_SIZE must be at least 1")
+        self._check_minimums()
+
+    def _check_minimums(self) -> None:
+        minimums = {
+            "SPECSERVE_HANDLER_THREADS": (self.handler_threads, 1),
+            "SPECSERVE_REQUEST_LOG_SIZE": (self.request_log_size, 1),
+            "SPECSERVE_MAX_BODY_BYTES": (self.max_body_bytes, 1024),
+        }
+        for name, (value, minimum) in minimums.items():
+            if value < minimum:
+                raise SettingsError(f"{name} must be at least {minimum}")
 
     def _check_mode_settings(self) -> None:
         """Settings of one mode given to another would be ignored: refused instead."""
@@ -153,6 +162,7 @@ class Settings:
                 if origin.strip()
             ),
             request_log_size=_integer(env, "SPECSERVE_REQUEST_LOG_SIZE", defaults.request_log_size),
+            max_body_bytes=_integer(env, "SPECSERVE_MAX_BODY_BYTES", defaults.max_body_bytes),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -179,6 +189,7 @@ class Settings:
             "SPECSERVE_FAULT_RATE": str(self.fault_rate),
             "SPECSERVE_CORS_ORIGINS": ",".join(self.cors_origins),
             "SPECSERVE_REQUEST_LOG_SIZE": str(self.request_log_size),
+            "SPECSERVE_MAX_BODY_BYTES": str(self.max_body_bytes),
         }
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
