@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from specserve.apis import ApiDefinition, ErrorStyle, api_for_path
 from specserve.context import correlation_id, services
 from specserve.identity.errors import OAuthError
-from store.errors import DomainError
+from store.errors import DomainError, Unauthenticated
 
 logger = logging.getLogger("specserve.errors")
 
@@ -57,6 +57,12 @@ class ApiError:
 
 def describe(exc: Exception, path: str) -> ApiError:
     """What went wrong, whichever layer raised it."""
+    if isinstance(exc, Unauthenticated):
+        return ApiError(
+            status=401,
+            detail=exc.message,
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     if isinstance(exc, DomainError):
         return ApiError(status=exc.status, detail=exc.message, field=exc.field)
     if isinstance(exc, OAuthError):

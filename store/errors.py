@@ -39,6 +39,13 @@ class Unprocessable(DomainError):
     status = 422
 
 
+class Unauthenticated(DomainError):
+    """The caller's credentials no longer hold, though its token is well signed and current
+    (a token made from a personal access token since revoked, say)."""
+
+    status = 401
+
+
 class Forbidden(DomainError):
     """The caller is known but may not do this."""
 

@@ -23,6 +23,7 @@ def caller_of(token_info: dict[str, Any]) -> Caller:
     if "email" not in token_info:
         return Caller(id=_app_id(subject), name=subject, is_user=False, global_roles=global_roles)
     account = token_info.get("account_id")
+    pat = token_info.get("pat_id")
     return Caller(
         id=uuid.UUID(subject),
         # Activities name their actor as people read it: "Anna Andersen", as the spec shows.
@@ -30,6 +31,7 @@ def caller_of(token_info: dict[str, Any]) -> Caller:
         is_user=True,
         global_roles=global_roles,
         account_id=uuid.UUID(str(account)) if account else None,
+        pat_id=uuid.UUID(str(pat)) if pat else None,
     )
 
 

@@ -42,8 +42,10 @@ class Caller:
     name: str
     is_user: bool
     global_roles: frozenset[str] = frozenset()
-    # A token made from a personal access token reaches only the PAT's account.
+    # A token made from a personal access token reaches only the PAT's account, and only
+    # while that PAT holds.
     account_id: uuid.UUID | None = None
+    pat_id: uuid.UUID | None = None
 
     def reaches(self, account_id: uuid.UUID) -> bool:
         return self.account_id is None or self.account_id == account_id

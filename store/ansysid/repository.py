@@ -11,9 +11,10 @@ from store.ansysid.access import Access, Caller
 from store.ansysid.accounts import AccountsRepository
 from store.ansysid.activities import ActivitiesRepository, ActivityLog
 from store.ansysid.groups import GroupsRepository
-from store.ansysid.signin import SignInRepository
+from store.ansysid.signin import GrantRefused, SignInRepository
 from store.ansysid.tokens import PersonalAccessTokensRepository
 from store.ansysid.users import UsersRepository
+from store.errors import Unauthenticated
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,13 @@ class AnsysIdRepository:
         self.signin = SignInRepository(session)
 
     def acting_as(self, caller: Caller) -> CallerRepositories:
+        """Unauthenticated for a token made from a PAT that no longer holds: a revoked PAT
+        shuts out the tokens it gave, not only the sign-ins after it."""
+        if caller.pat_id is not None:
+            try:
+                self.signin.check_pat(caller.pat_id, caller.id)
+            except GrantRefused as refused:
+                raise Unauthenticated(str(refused)) from refused
         access = Access(self._session, caller)
         log = ActivityLog(self._session, caller)
         return CallerRepositories(

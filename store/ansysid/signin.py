@@ -140,21 +140,9 @@ class SignInRepository:
     # personal access tokens
 
     def pat_grant(self, pat_id: uuid.UUID, user_id: uuid.UUID) -> PatGrant:
-        """The PAT if it still holds (not revoked, not expired, its owner still in its account);
-        the use is recorded."""
-        row = self._session.get(AidPersonalAccessToken, pat_id)
-        if row is None or row.user_id != user_id:
-            raise GrantRefused("The personal access token is unknown.")
-        if row.revoked_at is not None:
-            raise GrantRefused("The personal access token has been revoked.")
-        now = utc_now()
-        if as_utc(row.expires_at) <= now:
-            raise GrantRefused("The personal access token has expired.")
-        user = self._session.get(AidUser, row.user_id)
-        in_account = self._session.get(AidAccountUser, (row.account_id, row.user_id)) is not None
-        if user is None or not (in_account or self._sign_in_user(user).global_roles & GLOBAL_ROLES):
-            raise GrantRefused("The token's owner may no longer see its account.")
-        row.last_used_at = now
+        """The PAT if it still holds (see check_pat); the use is recorded."""
+        row = self._holding_pat(pat_id, user_id)
+        row.last_used_at = utc_now()
         return PatGrant(
             id=row.id,
             user_id=row.user_id,
@@ -162,6 +150,25 @@ class SignInRepository:
             scopes=frozenset(row.scopes.split()),
             expires_at=as_utc(row.expires_at),
         )
+
+    def check_pat(self, pat_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        """GrantRefused unless the PAT still holds: not revoked, not expired, its owner still
+        in its account (or seeing every account)."""
+        self._holding_pat(pat_id, user_id)
+
+    def _holding_pat(self, pat_id: uuid.UUID, user_id: uuid.UUID) -> AidPersonalAccessToken:
+        row = self._session.get(AidPersonalAccessToken, pat_id)
+        if row is None or row.user_id != user_id:
+            raise GrantRefused("The personal access token is unknown.")
+        if row.revoked_at is not None:
+            raise GrantRefused("The personal access token has been revoked.")
+        if as_utc(row.expires_at) <= utc_now():
+            raise GrantRefused("The personal access token has expired.")
+        user = self._session.get(AidUser, row.user_id)
+        in_account = self._session.get(AidAccountUser, (row.account_id, row.user_id)) is not None
+        if user is None or not (in_account or self._sign_in_user(user).global_roles & GLOBAL_ROLES):
+            raise GrantRefused("The token's owner may no longer see its account.")
+        return row
 
     # authorization codes
 
