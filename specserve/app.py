@@ -48,6 +48,7 @@ from specserve.settings import Settings
 from specserve.shutdown import AtShutdown
 from specserve.spec_checks import check_specs_once
 from specserve.threads import HandlerThreads
+from specserve.throttle import CredentialGuesses, ThrottleCredentialGuesses
 from specserve.validation import VALIDATOR_MAP
 from store import DomainError, Store
 from store.migrate import is_current, upgrade
@@ -135,6 +136,12 @@ def create_app(settings: Settings | None = None) -> AccessLog:
     api: ASGIApp = ContentLanguage(
         CanonicalPaths(_connexion_app(services), contracts=contracts), apis=apis
     )
+    if settings.credential_failure_limit > 0:
+        guesses = CredentialGuesses(
+            limit=settings.credential_failure_limit,
+            window=settings.credential_failure_window_seconds,
+        )
+        api = ThrottleCredentialGuesses(api, apis=apis, guesses=guesses)
     if sandbox is not None:
         api = RecordRequests(api, sandbox.requests)
     app: ASGIApp = _PathDispatch(

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from specserve.apis import SANDBOX_ADMIN
-from specserve.errors import ApiError, render
+from specserve.errors import ApiError, error_response
 
 OWN_PREFIX = "/_specserve"
 # What browser code may read of an answer across origins (besides the CORS-safelisted ones).
@@ -64,10 +64,4 @@ def _refused(origin: str) -> Response:
         status=403,
         detail=f"specserve's own operations answer only their own origin, not '{origin[:100]}'.",
     )
-    answer = render(SANDBOX_ADMIN, error)
-    return Response(
-        content=answer.body,
-        status_code=answer.status_code,
-        media_type=answer.content_type,
-        headers=dict(answer.headers or {}),
-    )
+    return error_response(SANDBOX_ADMIN, error)

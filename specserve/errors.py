@@ -17,6 +17,7 @@ from typing import Any
 from connexion.exceptions import OAuthProblem, OAuthScopeProblem, ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 from specserve.apis import ApiDefinition, ErrorStyle, api_for_path
 from specserve.context import correlation_id, services
@@ -31,6 +32,8 @@ _RFC9110_SECTIONS = {
     406: "15.5.7", 409: "15.5.10", 413: "15.5.14", 415: "15.5.16", 422: "15.5.21",
     500: "15.6.1", 503: "15.6.4",
 }  # fmt: skip
+# Statuses defined outside RFC 9110, as ASP.NET Core names them.
+_OTHER_TYPES = {429: "https://tools.ietf.org/html/rfc6585#section-4"}
 
 _OAUTH_CODES = {400: "invalid_request", 401: "invalid_client", 403: "unauthorized_client"}
 
@@ -41,6 +44,16 @@ _ENVELOPE_CODES = {
     415: "UnsupportedMediaType", 422: "UnprocessableEntity", 429: "TooManyRequests",
     500: "InternalServerError", 501: "NotImplemented", 503: "ServiceUnavailable",
 }  # fmt: skip
+
+
+# The scope key of a request's Attempt: whether its credential was refused (specserve.throttle).
+ATTEMPT = "specserve.attempt"
+_GUESSED_WRONG = ("invalid_client", "invalid_grant")
+
+
+@dataclass
+class Attempt:
+    refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -232,7 +245,7 @@ def _problem_details(error: ApiError) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": f"https://tools.ietf.org/html/rfc9110#section-{section}"
         if section
-        else "about:blank",
+        else _OTHER_TYPES.get(error.status, "about:blank"),
         "title": _phrase(error.status),
         "status": error.status,
         "detail": error.detail,
@@ -255,4 +268,26 @@ async def handle_error(request: ConnexionRequest, exc: Exception) -> ConnexionRe
     # The scope's path as routed: `request.url` parses it again as a URL, which drops control
     # characters (a CR in a path segment) and so would change which API the path belongs to.
     path = str(request.scope.get("path") or request.url.path)
-    return render(_owning_api(path), describe(exc, path), path)
+    error = describe(exc, path)
+    attempt = request.scope.get(ATTEMPT)
+    if attempt is not None and refused_a_credential(exc, error):
+        attempt.refused = True
+    return render(_owning_api(path), error, path)
+
+
+def refused_a_credential(exc: Exception, error: ApiError) -> bool:
+    """Whether the request named a credential, and it was wrong: a guess, if repeated."""
+    if isinstance(exc, OAuthError):
+        return exc.error in _GUESSED_WRONG
+    return error.headers.get("WWW-Authenticate") == "ApiKey" and "unknown" in error.detail
+
+
+def error_response(api: ApiDefinition | None, error: ApiError, path: str = "") -> Response:
+    """The error as the API answers it, as an ASGI app (for layers outside Connexion's)."""
+    answer = render(api, error, path)
+    return Response(
+        content=answer.body,
+        status_code=answer.status_code,
+        media_type=answer.content_type,
+        headers=dict(answer.headers or {}),
+    )

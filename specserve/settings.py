@@ -52,6 +52,10 @@ class Settings:
     request_log_size: int = 100
     # The largest request body taken; a larger one is 413 before it is read whole.
     max_body_bytes: int = 2 * 1024 * 1024
+    # Failed attempts with wrong credentials one client may make within the window before it
+    # is answered 429 (specserve/throttle.py); 0 turns the limit off.
+    credential_failure_limit: int = 10
+    credential_failure_window_seconds: int = 60
 
     @property
     def effective_database_url(self) -> str:
@@ -105,6 +109,8 @@ class Settings:
             "SPECSERVE_HANDLER_THREADS": (self.handler_threads, 1),
             "SPECSERVE_REQUEST_LOG_SIZE": (self.request_log_size, 1),
             "SPECSERVE_MAX_BODY_BYTES": (self.max_body_bytes, 1024),
+            "SPECSERVE_CREDENTIAL_FAILURE_LIMIT": (self.credential_failure_limit, 0),
+            "SPECSERVE_CREDENTIAL_FAILURE_WINDOW": (self.credential_failure_window_seconds, 1),
         }
         for name, (value, minimum) in minimums.items():
             if value < minimum:
@@ -163,6 +169,14 @@ class Settings:
             ),
             request_log_size=_integer(env, "SPECSERVE_REQUEST_LOG_SIZE", defaults.request_log_size),
             max_body_bytes=_integer(env, "SPECSERVE_MAX_BODY_BYTES", defaults.max_body_bytes),
+            credential_failure_limit=_integer(
+                env, "SPECSERVE_CREDENTIAL_FAILURE_LIMIT", defaults.credential_failure_limit
+            ),
+            credential_failure_window_seconds=_integer(
+                env,
+                "SPECSERVE_CREDENTIAL_FAILURE_WINDOW",
+                defaults.credential_failure_window_seconds,
+            ),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -190,6 +204,8 @@ class Settings:
             "SPECSERVE_CORS_ORIGINS": ",".join(self.cors_origins),
             "SPECSERVE_REQUEST_LOG_SIZE": str(self.request_log_size),
             "SPECSERVE_MAX_BODY_BYTES": str(self.max_body_bytes),
+            "SPECSERVE_CREDENTIAL_FAILURE_LIMIT": str(self.credential_failure_limit),
+            "SPECSERVE_CREDENTIAL_FAILURE_WINDOW": str(self.credential_failure_window_seconds),
         }
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
