@@ -18,6 +18,7 @@ from specserve.app import create_app
 from specserve.settings import Settings
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.postgres import find_bin_dir, throwaway_cluster
+from tests.support.secret_watch import all_used_secrets, leaks, watching_logs
 from tests.support.tokens import bearer, fetch_token
 
 BACKENDS = [
@@ -25,6 +26,17 @@ BACKENDS = [
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql),
 ]
 PRIMEDOCS_DATASOURCE = "b78c3707-d7c7-4fc7-b97f-87d70f63c1ac"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_the_logs() -> Iterator[None]:
+    """Every line the run's servers log, searched at its end for every secret it used."""
+    with watching_logs() as lines:
+        yield
+    leaked = leaks(lines, all_used_secrets())
+    if leaked:
+        shown = "\n".join(f"{secret[:4]}...: {line[:300]}" for secret, line in leaked[:20])
+        pytest.fail(f"{len(leaked)} log lines hold a secret:\n{shown}")
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,7 @@ from tests.support.ansysid import (
     service_auth,
     user_auth,
 )
+from tests.support.secret_watch import used_secret
 
 Headers = dict[str, str]
 # What the test client answers (its httpx flavour is the client's business).
@@ -412,6 +413,7 @@ def create_pat(client: TestClient, headers: Headers, account: object) -> dict[st
     )
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
+    used_secret(answer["token"])
     return answer
 
 

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from store import Store
 from tests.support.accesscontrol import BASE, DEMO_KEY, problem
+from tests.support.secret_watch import used_secret
 
 IDENTITIES = f"{BASE}/identities"
 
@@ -42,7 +43,7 @@ def test_no_valid_key_is_401(
 def test_a_revoked_key_is_401_and_a_new_one_works(all_client: TestClient, all_app: object) -> None:
     store: Store = all_app.services.store  # type: ignore[attr-defined]
     with store.unit_of_work() as uow:
-        fresh = uow.api_keys.create("ci")
+        fresh = used_secret(uow.api_keys.create("ci"))
         uow.api_keys.revoke("demo")
     problem(all_client.get(IDENTITIES, headers={"x-api-key": DEMO_KEY}), 401)
     assert all_client.get(IDENTITIES, headers={"x-api-key": fresh}).status_code == 200

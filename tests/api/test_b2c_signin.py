@@ -60,6 +60,7 @@ from tests.support.ansysid import (
     USERS,
     user_auth,
 )
+from tests.support.secret_watch import used_secret
 
 BASE = "http://testserver"
 ISSUER = f"{BASE}/{TENANT}/v2.0/"
@@ -169,6 +170,7 @@ def create_pat(
     response = client.post("/PersonalAccessTokens", json=body, headers=user_auth(client, email))
     assert response.status_code == 200, response.text
     created: dict[str, Any] = response.json()
+    used_secret(created["token"])
     return created
 
 
