@@ -35,7 +35,13 @@ _RFC9110_SECTIONS = {
 # Statuses defined outside RFC 9110, as ASP.NET Core names them.
 _OTHER_TYPES = {429: "https://tools.ietf.org/html/rfc6585#section-4"}
 
-_OAUTH_CODES = {400: "invalid_request", 401: "invalid_client", 403: "unauthorized_client"}
+_OAUTH_CODES = {
+    400: "invalid_request",
+    401: "invalid_client",
+    403: "unauthorized_client",
+    429: "temporarily_unavailable",
+    503: "temporarily_unavailable",
+}
 
 # The DFS envelope's `Code`: the status named as the samples name it (`BadRequest`, ...).
 _ENVELOPE_CODES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import socket
 import weakref
 from types import TracebackType
 from typing import NamedTuple
@@ -152,6 +153,7 @@ logger = logging.getLogger("specserve.store")
 _CLASH = "The change clashes with stored data and was not saved."
 _LOST = "The connection to the database was lost while serving the request: send it again."
 _RACE = "The change met a concurrent change and was not saved: send it again."
+_UNREACHABLE = "The database cannot be reached at the moment: send the request again shortly."
 # PostgreSQL's deadlock_detected and serialization_failure: the database chose this
 # transaction to give way to another one.
 _CONCURRENCY_STATES = {"40P01", "40001"}
@@ -183,6 +185,8 @@ def _database_refusal(error: BaseException) -> DomainError | None:
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         # The pool opens new connections for later requests (see store.engine).
         return Unavailable(_LOST)
+    if _cannot_connect(error):
+        return Unavailable(_UNREACHABLE)
     if isinstance(error, IntegrityError):
         return Conflict(_CLASH)
     if isinstance(error, OperationalError):
@@ -191,6 +195,18 @@ def _database_refusal(error: BaseException) -> DomainError | None:
     if isinstance(error, (DataError, UnicodeEncodeError)):
         return Invalid("A value of the request cannot be stored (NUL, out of range).")
     return None
+
+
+def _cannot_connect(error: BaseException) -> bool:
+    """A new connection failed: the server is down, restarting or unreachable. asyncpg raises
+    the socket's own error; psycopg an OperationalError without an SQLSTATE, or one of class
+    08 (connection exception) or 57P (the server shutting down or starting)."""
+    if isinstance(error, (ConnectionError, TimeoutError, socket.gaierror)):
+        return True
+    if isinstance(error, OperationalError):
+        state = getattr(error.orig, "sqlstate", None)
+        return state is None or state.startswith(("08", "57P"))
+    return False
 
 
 class _Sessions(NamedTuple):

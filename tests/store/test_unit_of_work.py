@@ -3,6 +3,7 @@ connection lost mid-request answered as the database being unavailable (503)."""
 
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,3 +87,17 @@ def test_a_connection_lost_mid_request_is_unavailable_and_the_next_request_works
         uow.dfs_identities.get_identity(tenant_id=2, identity_id=BILL)
     with store.unit_of_work(read_only=True) as uow:
         assert uow.dfs_identities.get_identity(tenant_id=2, identity_id=BILL).id == BILL
+
+
+@pytest.mark.postgresql
+def test_a_database_that_cannot_be_reached_is_unavailable() -> None:
+    """A server that refuses connections (nothing listens on the port): 503's error, at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    store = Store(f"postgresql+psycopg://specserve@127.0.0.1:{port}/postgres")
+    try:
+        with pytest.raises(Unavailable, match="cannot be reached"), store.unit_of_work() as uow:
+            uow.dfs_identities.get_identity(tenant_id=2, identity_id=BILL)
+    finally:
+        store.dispose()

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -61,9 +62,36 @@ def _run(*command: object, check: bool = True) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """A throwaway cluster that a test may stop and start again (a database outage)."""
+
+    bin_dir: Path
+    data: Path
+    folder: Path
+    options: str
+    url: str
+
+    def start(self) -> None:
+        _run(self.bin_dir / "pg_ctl", "-D", self.data, "-o", self.options,
+             "-l", self.folder / "server.log", "-w", "-t", "60", "start")  # fmt: skip
+
+    def stop(self) -> None:
+        """A fast shutdown: sessions are ended, as when an operator restarts the server."""
+        _run(self.bin_dir / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+
+
 @contextlib.contextmanager
 def throwaway_cluster(bin_dir: Path) -> Iterator[str]:
     """Start a cluster; yield a SQLAlchemy URL of its `postgres` database; stop and remove it."""
+    with restartable_cluster(bin_dir) as cluster:
+        yield cluster.url
+
+
+@contextlib.contextmanager
+def restartable_cluster(bin_dir: Path) -> Iterator[Cluster]:
+    """A started cluster, its `url` that of its `postgres` database; stopped and removed at
+    the end."""
     folder = Path(tempfile.mkdtemp(prefix="specserve-pg-"))
     data = folder / "data"
     if os.geteuid() == 0:
@@ -74,12 +102,13 @@ def throwaway_cluster(bin_dir: Path) -> Iterator[str]:
         f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
+    url = f"postgresql+psycopg://specserve@127.0.0.1:{port}/postgres"
+    cluster = Cluster(bin_dir=bin_dir, data=data, folder=folder, options=options, url=url)
     try:
         _run(bin_dir / "initdb", "-D", data, "-U", "specserve", "-A", "trust", "-E", "UTF8",
              "--no-sync", "--locale=C")  # fmt: skip
-        _run(bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", folder / "server.log",
-             "-w", "-t", "60", "start")  # fmt: skip
-        yield f"postgresql+psycopg://specserve@127.0.0.1:{port}/postgres"
+        cluster.start()
+        yield cluster
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(
