@@ -199,14 +199,17 @@ def _database_refusal(error: BaseException) -> DomainError | None:
 
 def _cannot_connect(error: BaseException) -> bool:
     """A new connection failed: the server is down, restarting or unreachable. asyncpg raises
-    the socket's own error; psycopg an OperationalError without an SQLSTATE, or one of class
-    08 (connection exception) or 57P (the server shutting down or starting)."""
+    the socket's own error when nothing listens; either driver an error of class 08
+    (connection exception) or 57P (the server shutting down or starting up); psycopg an
+    OperationalError without an SQLSTATE when it cannot connect at all."""
     if isinstance(error, (ConnectionError, TimeoutError, socket.gaierror)):
         return True
-    if isinstance(error, OperationalError):
-        state = getattr(error.orig, "sqlstate", None)
-        return state is None or state.startswith(("08", "57P"))
-    return False
+    if not isinstance(error, DBAPIError):
+        return False
+    state = getattr(error.orig, "sqlstate", None)
+    if state is None:
+        return isinstance(error, OperationalError)
+    return str(state).startswith(("08", "57P"))
 
 
 class _Sessions(NamedTuple):

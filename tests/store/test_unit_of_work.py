@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from store import Store, Unavailable
 from store.dfs.models import Member
-from store.unit_of_work import WriteInReadOnlyUnitOfWork
+from store.unit_of_work import WriteInReadOnlyUnitOfWork, _database_refusal
 from tests.support.databases import PostgresDatabases
 
 BILL = uuid.UUID("3fa85f64-5717-4562-b3fc-2c963f66afa4")
@@ -101,3 +102,26 @@ def test_a_database_that_cannot_be_reached_is_unavailable() -> None:
             uow.dfs_identities.get_identity(tenant_id=2, identity_id=BILL)
     finally:
         store.dispose()
+
+
+class _DriverError(Exception):
+    def __init__(self, message: str, sqlstate: str | None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("error", "unavailable"),
+    [
+        (DBAPIError("SELECT 1", {}, _DriverError("starting up", "57P03")), True),
+        (DBAPIError("SELECT 1", {}, _DriverError("connection failure", "08006")), True),
+        (OperationalError("SELECT 1", {}, _DriverError("connection refused", None)), True),
+        (ConnectionRefusedError(111, "Connection refused"), True),
+        (DBAPIError("SELECT 1", {}, _DriverError("division by zero", "22012")), False),
+        (DBAPIError("SELECT 1", {}, _DriverError("no state", None)), False),
+    ],
+)
+def test_a_database_down_starting_or_unreachable_is_unavailable(
+    error: BaseException, unavailable: bool
+) -> None:
+    assert isinstance(_database_refusal(error), Unavailable) is unavailable

@@ -1,0 +1,374 @@
+"""A bounded mixed load over the four APIs, reads and writes, that remembers what every
+acknowledged write says, so that the store can be checked against it afterwards.
+
+Each simulated client owns the resources it creates: only it changes or deletes them, one
+request at a time, so the last acknowledged change of a resource is what the store must hold
+(other clients read them, and search). Used by tests/e2e/test_mixed_load.py and scripts/soak.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from tests.support.accesscontrol import BASE as ACCESS_CONTROL
+from tests.support.accesscontrol import KEY_HEADER
+from tests.support.ansysid import ADMIN, PASSWORDS, TEST_SCRIPTS_CLIENT, TOKEN_PATH, USER_SCOPE
+from tests.support.dfs import BACK_OFFICE
+from tests.support.tokens import DEMO_CLIENT
+
+PRIMEDOCS_USERS = "/webapi/api/v3/b78c3707-d7c7-4fc7-b97f-87d70f63c1ac/Admin/Users"
+
+
+@dataclass
+class Expected:
+    """What the acknowledged writes say the store holds, per API: id -> its last values
+    (None: deleted, or for a DFS identity no description)."""
+
+    dfs: dict[str, str | None] = field(default_factory=dict)  # identity id -> description
+    accesscontrol: dict[str, str | None] = field(default_factory=dict)  # id -> name
+    ansysid: dict[str, str | None] = field(default_factory=dict)  # account id -> name
+    # Writes whose answer never came (the connection broke): done or not, no one can say.
+    # Resource id -> the values sent so ("deleted" for a delete); creations by their name.
+    in_doubt: dict[str, set[str]] = field(default_factory=dict)
+    # Of what the store holds (see stored): resource id -> the name it was created with.
+    names: dict[str, str] = field(default_factory=dict)
+
+    def doubt(self, key: str, value: str) -> None:
+        self.in_doubt.setdefault(key, set()).add(value)
+
+
+@dataclass
+class Tally:
+    """What the load sent and what came back."""
+
+    requests: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)  # "200", "503", "connection"...
+    acknowledged_writes: int = 0
+    seconds: float = 0.0
+
+    @property
+    def server_errors(self) -> int:
+        return sum(count for status, count in self.statuses.items() if status.startswith("5"))
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """A request that got no answer; `in_doubt` when it was sent (it may have been done)."""
+
+    in_doubt: bool
+
+
+@dataclass
+class _Credentials:
+    dfs: dict[str, str]
+    ansysid: dict[str, str]
+    primedocs: dict[str, str]
+
+
+async def credentials(client: httpx.AsyncClient) -> _Credentials:
+    dfs = await client.post(
+        "/ids/connect/token",
+        data={"grant_type": "password", "username": "additiv", "password": "Additiv-Demo-1",
+              **BACK_OFFICE},
+    )  # fmt: skip
+    ansysid = await client.post(
+        TOKEN_PATH,
+        data={"grant_type": "password", "client_id": TEST_SCRIPTS_CLIENT, "username": ADMIN,
+              "password": PASSWORDS[ADMIN], "scope": USER_SCOPE},
+    )  # fmt: skip
+    primedocs = await client.post(
+        "/ids/connect/token",
+        data={**DEMO_CLIENT, "grant_type": "client_credentials", "scope": "pd_AdminWebApi"},
+    )
+    tokens = [answer.json()["access_token"] for answer in (dfs, ansysid, primedocs)]
+    return _Credentials(*({"Authorization": f"Bearer {token}"} for token in tokens))
+
+
+class _Client:
+    """One simulated client: its own resources, its own random choices."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        auth: _Credentials,
+        expected: Expected,
+        tally: Tally,
+        seed: int,
+        tag: str,
+    ) -> None:
+        self.http = http
+        self.auth = auth
+        self.expected = expected
+        self.tally = tally
+        self.random = random.Random(seed)
+        self.tag = tag
+        self.count = 0
+        self.dfs: list[str] = []
+        self.accesscontrol: list[str] = []
+        self.ansysid: list[str] = []
+
+    async def send(self, method: str, path: str, **kwargs: Any) -> httpx.Response | Unanswered:
+        self.tally.requests += 1
+        try:
+            answer = await self.http.request(method, path, **kwargs)
+        except httpx.TransportError as error:
+            self.tally.statuses[type(error).__name__] += 1
+            await asyncio.sleep(0.05)  # a server away refuses at once: no busy loop meanwhile
+            # Not connected: the request never left. Otherwise it may have been done.
+            return Unanswered(in_doubt=not isinstance(error, httpx.ConnectError))
+        self.tally.statuses[str(answer.status_code)] += 1
+        return answer
+
+    def name(self) -> str:
+        self.count += 1
+        return f"{self.tag}-{self.count}"
+
+    async def step(self) -> None:
+        action = self.random.choices(
+            [self.dfs_write, self.dfs_read, self.ac_write, self.ac_read, self.aid_write,
+             self.aid_read, self.primedocs_read],
+            weights=[2, 3, 2, 3, 1, 2, 2],
+        )[0]  # fmt: skip
+        await action()
+
+    # DFS: identities
+
+    async def dfs_write(self) -> None:
+        if self.dfs and self.random.random() < 0.5:
+            identity = self.random.choice(self.dfs)
+            description = self.name()
+            answer = await self.send(
+                "PATCH",
+                f"/v1.3/identities/{identity}",
+                json={"UpdateProperties": ["Description"], "Description": description},
+                headers=self.auth.dfs,
+            )
+            if isinstance(answer, Unanswered):
+                self._doubt(answer, identity, description)
+            elif answer.status_code == 204:
+                self.acknowledge(self.expected.dfs, identity, description)
+            return
+        name = self.name()
+        body = {"FirstName": "Load", "LastName": name, "Username": name, "IdentityRoleId": 1}
+        answer = await self.send("POST", "/v1.2/identities", json=body, headers=self.auth.dfs)
+        if isinstance(answer, Unanswered):
+            self._doubt(answer, name, "created")
+        elif answer.status_code == 200:
+            identity = answer.json()["IdentityId"]
+            self.dfs.append(identity)
+            self.acknowledge(self.expected.dfs, identity, None)
+
+    async def dfs_read(self) -> None:
+        if self.dfs and self.random.random() < 0.6:
+            identity = self.random.choice(self.dfs)
+            await self.send("GET", f"/v1.0/identities/{identity}", headers=self.auth.dfs)
+        else:
+            body = {"SearchTerm": self.tag[:6], "PageSize": 20}
+            await self.send("POST", "/v1.0/identities/search", json=body, headers=self.auth.dfs)
+
+    # Access Control: identities
+
+    async def ac_write(self) -> None:
+        if self.accesscontrol and self.random.random() < 0.6:
+            identity = self.random.choice(self.accesscontrol)
+            path = f"{ACCESS_CONTROL}/identities/{identity}"
+            if self.random.random() < 0.25:
+                answer = await self.send("DELETE", path, headers=KEY_HEADER)
+                if isinstance(answer, Unanswered):
+                    self._doubt(answer, identity, "deleted")
+                elif answer.status_code == 200:
+                    self.accesscontrol.remove(identity)
+                    self.acknowledge(self.expected.accesscontrol, identity, None)
+                return
+            name = self.name()
+            answer = await self.send(
+                "PUT", path, json={"name": name, "type": 0}, headers=KEY_HEADER
+            )
+            if isinstance(answer, Unanswered):
+                self._doubt(answer, identity, name)
+            elif answer.status_code == 200:
+                self.acknowledge(self.expected.accesscontrol, identity, name)
+            return
+        identity, name = str(uuid.uuid4()), self.name()
+        answer = await self.send(
+            "POST",
+            f"{ACCESS_CONTROL}/identities",
+            json={"id": identity, "name": name, "type": 0},
+            headers=KEY_HEADER,
+        )
+        if isinstance(answer, Unanswered):
+            self._doubt(answer, identity, name)
+        elif answer.status_code == 200:
+            self.accesscontrol.append(identity)
+            self.acknowledge(self.expected.accesscontrol, identity, name)
+
+    async def ac_read(self) -> None:
+        if self.accesscontrol and self.random.random() < 0.7:
+            identity = self.random.choice(self.accesscontrol)
+            await self.send("GET", f"{ACCESS_CONTROL}/identities/{identity}", headers=KEY_HEADER)
+        else:
+            await self.send("GET", f"{ACCESS_CONTROL}/accessgroups", headers=KEY_HEADER)
+
+    # AnsysID: accounts
+
+    async def aid_write(self) -> None:
+        if self.ansysid and self.random.random() < 0.5:
+            account = self.random.choice(self.ansysid)
+            name = self.name()
+            answer = await self.send(
+                "PUT", f"/Account/{account}", json={"accountName": name}, headers=self.auth.ansysid
+            )
+            if isinstance(answer, Unanswered):
+                self._doubt(answer, account, name)
+            elif answer.status_code == 200:
+                self.acknowledge(self.expected.ansysid, account, name)
+            return
+        name = self.name()
+        number = f"9{uuid.uuid4().int % 10**9:09d}"
+        answer = await self.send(
+            "POST",
+            "/Account",
+            json={"accountNumber": number, "accountName": name},
+            headers=self.auth.ansysid,
+        )
+        if isinstance(answer, Unanswered):
+            self._doubt(answer, name, "created")
+        elif answer.status_code == 200:
+            account = answer.json()["accountId"]
+            self.ansysid.append(account)
+            self.acknowledge(self.expected.ansysid, account, name)
+
+    async def aid_read(self) -> None:
+        if self.ansysid and self.random.random() < 0.6:
+            account = self.random.choice(self.ansysid)
+            await self.send("GET", f"/Account/{account}", headers=self.auth.ansysid)
+        else:
+            await self.send("GET", "/Accounts", params={"searchValue": self.tag[:6]},
+                            headers=self.auth.ansysid)  # fmt: skip
+
+    # primedocs: reads only (its writes change seeded profiles every client would share)
+
+    async def primedocs_read(self) -> None:
+        await self.send("GET", PRIMEDOCS_USERS, headers=self.auth.primedocs)
+
+    def _doubt(self, answer: Unanswered, key: str, value: str) -> None:
+        if answer.in_doubt:
+            self.expected.doubt(key, value)
+
+    def acknowledge(self, table: dict[str, str | None], key: str, value: str | None) -> None:
+        self.tally.acknowledged_writes += 1
+        table[key] = value
+
+
+async def run(
+    base: str,
+    *,
+    requests: int,
+    clients: int = 32,
+    seed: int = 1,
+    tag: str = "load",
+    longest: float | None = None,
+) -> tuple[Expected, Tally]:
+    """`requests` requests (about) from `clients` clients at once; stopped after `longest`
+    seconds whatever the count."""
+    expected, tally = Expected(), Tally()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
+        auth = await credentials(http)
+        started = time.monotonic()
+
+        async def drive(number: int) -> None:
+            client = _Client(
+                http,
+                auth=auth,
+                expected=expected,
+                tally=tally,
+                seed=seed * 1000 + number,
+                tag=f"{tag}{number}x",
+            )
+            while tally.requests < requests and (
+                longest is None or time.monotonic() - started < longest
+            ):
+                await client.step()
+
+        await asyncio.gather(*(drive(number) for number in range(clients)))
+        tally.seconds = time.monotonic() - started
+    return expected, tally
+
+
+def stored(database_url: str, tag: str) -> Expected:
+    """What the store holds of the resources a load tagged `tag` made."""
+    engine = create_engine(database_url)
+    pattern = f"{tag}%"
+    try:
+        with engine.connect() as connection:
+            dfs = connection.execute(
+                text(
+                    "SELECT i.id, m.description, i.user_name FROM dfs_identities i"
+                    " JOIN dfs_members m ON m.id = i.member_id"
+                    " JOIN dfs_tenant_access a ON a.identity_id = i.id"
+                    " WHERE i.user_name LIKE :pattern"
+                ),
+                {"pattern": pattern},
+            )
+            accesscontrol = connection.execute(
+                text("SELECT id, name, name FROM ac_identities WHERE name LIKE :pattern"),
+                {"pattern": pattern},
+            )
+            ansysid = connection.execute(
+                text("SELECT id, name, name FROM aid_accounts WHERE name LIKE :pattern"),
+                {"pattern": pattern},
+            )
+            found = Expected()
+            for table, rows in (
+                ("dfs", dfs),
+                ("accesscontrol", accesscontrol),
+                ("ansysid", ansysid),
+            ):
+                for key, value, name in rows:
+                    getattr(found, table)[str(key)] = value
+                    found.names[str(key)] = name
+            return found
+    finally:
+        engine.dispose()
+
+
+def differences(expected: Expected, found: Expected) -> dict[str, list[str]]:
+    """Per API, what the store does not hold as the acknowledged writes say: a write lost, a
+    value not the last acknowledged one, a deleted resource still there, or one no write made.
+    A write in doubt (its answer never came) may have been done or not: either is right."""
+    report: dict[str, list[str]] = {}
+    for api in ("dfs", "accesscontrol", "ansysid"):
+        wanted: dict[str, str | None] = getattr(expected, api)
+        held: dict[str, str | None] = getattr(found, api)
+        wrong = []
+        for key, value in wanted.items():
+            doubted = expected.in_doubt.get(key, set())
+            deleted = api == "accesscontrol" and value is None
+            if key not in held:
+                if not deleted and "deleted" not in doubted:
+                    wrong.append(f"{key}: lost")
+            elif deleted and held[key] not in doubted:
+                wrong.append(f"{key}: deleted, still there")
+            elif not deleted and held[key] != value and held[key] not in doubted:
+                wrong.append(f"{key}: {held[key]!r}, not {value!r}")
+        for key in held.keys() - wanted.keys():
+            if key not in expected.in_doubt and not _created_in_doubt(expected, found.names[key]):
+                wrong.append(f"{key}: stored, never acknowledged")
+        report[api] = wrong
+    return report
+
+
+def _created_in_doubt(expected: Expected, name: str) -> bool:
+    # A creation in doubt is known by the name it was sent with (its id was the server's).
+    return "created" in expected.in_doubt.get(name, set())
