@@ -40,8 +40,11 @@ def test_a_mixed_load_leaves_the_store_as_the_acknowledged_writes_say(
     assert set(tally.statuses) <= {"200", "204", "404"}, summary
     assert tally.acknowledged_writes > REQUESTS // 5, summary
     assert not expected.in_doubt, summary  # every request was answered
+    for api in ("dfs", "accesscontrol", "ansysid", "primedocs"):
+        assert getattr(expected, api), f"no write of {api} was acknowledged: {summary}"
     assert mixed_load.differences(expected, found) == {
         "dfs": [],
         "accesscontrol": [],
         "ansysid": [],
+        "primedocs": [],
     }, summary

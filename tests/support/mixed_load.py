@@ -26,6 +26,13 @@ from tests.support.dfs import BACK_OFFICE
 from tests.support.tokens import DEMO_CLIENT
 
 PRIMEDOCS_USERS = "/webapi/api/v3/b78c3707-d7c7-4fc7-b97f-87d70f63c1ac/Admin/Users"
+# The seeded profiles of that datasource, (user, profile): the first clients own one each.
+PRIMEDOCS_PROFILES = [
+    ("8f0e2c54-3b1a-4d6e-9c7f-1a2b3c4d5001", "a1f3c2d4-5e6f-4a7b-8c9d-0e1f2a3b6001"),
+    ("8f0e2c54-3b1a-4d6e-9c7f-1a2b3c4d5001", "a1f3c2d4-5e6f-4a7b-8c9d-0e1f2a3b6002"),
+    ("8f0e2c54-3b1a-4d6e-9c7f-1a2b3c4d5002", "a1f3c2d4-5e6f-4a7b-8c9d-0e1f2a3b6003"),
+    ("8f0e2c54-3b1a-4d6e-9c7f-1a2b3c4d5003", "a1f3c2d4-5e6f-4a7b-8c9d-0e1f2a3b6004"),
+]
 
 
 @dataclass
@@ -36,6 +43,7 @@ class Expected:
     dfs: dict[str, str | None] = field(default_factory=dict)  # identity id -> description
     accesscontrol: dict[str, str | None] = field(default_factory=dict)  # id -> name
     ansysid: dict[str, str | None] = field(default_factory=dict)  # account id -> name
+    primedocs: dict[str, str | None] = field(default_factory=dict)  # profile id -> title
     # Writes whose answer never came (the connection broke): done or not, no one can say.
     # Resource id -> the values sent so ("deleted" for a delete); creations by their name.
     in_doubt: dict[str, set[str]] = field(default_factory=dict)
@@ -105,6 +113,7 @@ class _Client:
         tally: Tally,
         seed: int,
         tag: str,
+        profile: tuple[str, str] | None,
     ) -> None:
         self.http = http
         self.auth = auth
@@ -116,6 +125,7 @@ class _Client:
         self.dfs: list[str] = []
         self.accesscontrol: list[str] = []
         self.ansysid: list[str] = []
+        self.profile = profile  # the primedocs profile only this client changes, if any
 
     async def send(self, method: str, path: str, **kwargs: Any) -> httpx.Response | Unanswered:
         self.tally.requests += 1
@@ -136,8 +146,8 @@ class _Client:
     async def step(self) -> None:
         action = self.random.choices(
             [self.dfs_write, self.dfs_read, self.ac_write, self.ac_read, self.aid_write,
-             self.aid_read, self.primedocs_read],
-            weights=[2, 3, 2, 3, 1, 2, 2],
+             self.aid_read, self.primedocs_write, self.primedocs_read],
+            weights=[2, 3, 2, 3, 1, 2, 1, 2],
         )[0]  # fmt: skip
         await action()
 
@@ -257,10 +267,32 @@ class _Client:
             await self.send("GET", "/Accounts", params={"searchValue": self.tag[:6]},
                             headers=self.auth.ansysid)  # fmt: skip
 
-    # primedocs: reads only (its writes change seeded profiles every client would share)
+    # primedocs: the seeded profiles, each changed by its one owner
+
+    async def primedocs_write(self) -> None:
+        if self.profile is None:
+            await self.primedocs_read()
+            return
+        user, profile = self.profile
+        title = self.name()
+        answer = await self.send(
+            "PUT",
+            f"{PRIMEDOCS_USERS}/{user}/Profiles/{profile}",
+            json={"title": title},
+            headers=self.auth.primedocs,
+        )
+        if isinstance(answer, Unanswered):
+            self._doubt(answer, profile, title)
+        elif answer.status_code == 200:
+            self.acknowledge(self.expected.primedocs, profile, title)
 
     async def primedocs_read(self) -> None:
-        await self.send("GET", PRIMEDOCS_USERS, headers=self.auth.primedocs)
+        if self.profile is not None and self.random.random() < 0.5:
+            user, profile = self.profile
+            path = f"{PRIMEDOCS_USERS}/{user}/Profiles/{profile}"
+            await self.send("GET", path, headers=self.auth.primedocs)
+        else:
+            await self.send("GET", PRIMEDOCS_USERS, headers=self.auth.primedocs)
 
     def _doubt(self, answer: Unanswered, key: str, value: str) -> None:
         if answer.in_doubt:
@@ -296,6 +328,7 @@ async def run(
                 tally=tally,
                 seed=seed * 1000 + number,
                 tag=f"{tag}{number}x",
+                profile=PRIMEDOCS_PROFILES[number] if number < len(PRIMEDOCS_PROFILES) else None,
             )
             while tally.requests < requests and (
                 longest is None or time.monotonic() - started < longest
@@ -330,11 +363,17 @@ def stored(database_url: str, tag: str) -> Expected:
                 text("SELECT id, name, name FROM aid_accounts WHERE name LIKE :pattern"),
                 {"pattern": pattern},
             )
+            # Seeded profiles whose title no acknowledged write set are not the load's.
+            primedocs = connection.execute(
+                text("SELECT id, title, title FROM pd_profiles WHERE title LIKE :pattern"),
+                {"pattern": pattern},
+            )
             found = Expected()
             for table, rows in (
                 ("dfs", dfs),
                 ("accesscontrol", accesscontrol),
                 ("ansysid", ansysid),
+                ("primedocs", primedocs),
             ):
                 for key, value, name in rows:
                     getattr(found, table)[str(key)] = value
@@ -349,7 +388,7 @@ def differences(expected: Expected, found: Expected) -> dict[str, list[str]]:
     value not the last acknowledged one, a deleted resource still there, or one no write made.
     A write in doubt (its answer never came) may have been done or not: either is right."""
     report: dict[str, list[str]] = {}
-    for api in ("dfs", "accesscontrol", "ansysid"):
+    for api in ("dfs", "accesscontrol", "ansysid", "primedocs"):
         wanted: dict[str, str | None] = getattr(expected, api)
         held: dict[str, str | None] = getattr(found, api)
         wrong = []
