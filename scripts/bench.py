@@ -19,7 +19,6 @@ import platform
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from store.dfs.models import (  # noqa: E402
     normalized,
 )
 from tests.support.postgres import find_bin_dir, throwaway_cluster  # noqa: E402
+from tests.support.processes import free_port  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 SPECSERVE = str(VENV_BIN / "specserve")
@@ -288,12 +288,6 @@ def check_answers(server: Server, base: str) -> None:
                     f"bench: {server.name} answered {answer.status_code} to {what}: "
                     f"{answer.text[:300]}"
                 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # ---- real mode: the store, with 100,000 identities in one tenant -------------------------

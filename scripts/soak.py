@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -20,10 +20,10 @@ from tempfile import TemporaryDirectory
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 
 from tests.support import mixed_load  # noqa: E402
 from tests.support.postgres import Cluster, find_bin_dir, restartable_cluster  # noqa: E402
+from tests.support.processes import free_port, wait_until_up, workers_serving  # noqa: E402
 
 SPECSERVE = [sys.executable, "-m", "specserve"]
 # Seconds from the load's start -> the fault injected then.
@@ -46,31 +46,17 @@ class Server:
                 [*SPECSERVE, "serve", "--port", str(self.port), "--workers", "2"],
                 env=self.env, stdout=subprocess.DEVNULL, stderr=output,
             )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/_specserve/apis", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise SystemExit(f"soak: the server did not start; see {self.log}")
+        wait_until_up(self.base, self.process, self.log)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=60)
 
-    def workers(self) -> list[int]:
-        assert self.process is not None
-        pid = self.process.pid
-        return [
-            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        ]
-
 
 def faults(server: Server, cluster: Cluster) -> list[tuple[str, Callable[[], None]]]:
     def kill_a_worker() -> None:
-        os.kill(server.workers()[0], signal.SIGKILL)
+        os.kill(workers_serving(server.base)[0], signal.SIGKILL)
 
     def restart_the_database() -> None:
         cluster.stop()
@@ -109,7 +95,7 @@ def main() -> None:
         }
         for command in (["db", "upgrade"], ["db", "seed"]):
             subprocess.run([*SPECSERVE, *command], env=env, check=True, capture_output=True)
-        server = Server(env, _free_port(), work / "serve.log")
+        server = Server(env, free_port(), work / "serve.log")
         server.start()
         injected: list[str] = []
         done = threading.Event()
@@ -159,9 +145,9 @@ def main() -> None:
 
 
 def _unhandled_errors(log: str) -> list[str]:
-    """The server's tracebacks of unhandled errors (the 500s), each as logged."""
+    """The server's tracebacks of unhandled errors (the 500s), each up to the next log line."""
     blocks = log.split("ERROR specserve.errors unhandled error")[1:]
-    return [block.split("\nINFO")[0][-3000:] for block in blocks]
+    return [re.split(r"\n(?=\d{4}-\d\d-\d\d |INFO:)", block, maxsplit=1)[0] for block in blocks]
 
 
 def _table(
@@ -186,12 +172,6 @@ def _table(
     lines = [f"| {'':{width}} | soak |", f"|{'-' * (width + 2)}|------|"]
     lines += [f"| {name:{width}} | {value} |" for name, value in rows]
     return "\n".join(lines)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 if __name__ == "__main__":

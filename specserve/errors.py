@@ -71,6 +71,8 @@ class ApiError:
     field: str | None = None
     oauth_error: str | None = None
     sub_code: str | None = None
+    # A credential was named and is wrong (a guess, if repeated: specserve.throttle).
+    wrong_credential: bool = False
     headers: dict[str, str] = dataclass_field(default_factory=dict)
 
 
@@ -86,7 +88,11 @@ def describe(exc: Exception, path: str) -> ApiError:
         return ApiError(status=exc.status, detail=exc.message, field=exc.field)
     if isinstance(exc, OAuthError):
         return ApiError(
-            status=exc.status, detail=exc.description, oauth_error=exc.error, headers=exc.headers
+            status=exc.status,
+            detail=exc.description,
+            oauth_error=exc.error,
+            headers=exc.headers,
+            wrong_credential=exc.error in _GUESSED_WRONG,
         )
     if isinstance(exc, OAuthScopeProblem):
         return ApiError(
@@ -107,6 +113,7 @@ def describe(exc: Exception, path: str) -> ApiError:
                 else "The API key is unknown or revoked."
             ),
             headers={"WWW-Authenticate": "ApiKey"},
+            wrong_credential=not no_key,
         )
     if isinstance(exc, OAuthProblem):
         no_token = "No authorization token provided" in str(exc.detail)
@@ -276,16 +283,9 @@ async def handle_error(request: ConnexionRequest, exc: Exception) -> ConnexionRe
     path = str(request.scope.get("path") or request.url.path)
     error = describe(exc, path)
     attempt = request.scope.get(ATTEMPT)
-    if attempt is not None and refused_a_credential(exc, error):
+    if attempt is not None and error.wrong_credential:
         attempt.refused = True
     return render(_owning_api(path), error, path)
-
-
-def refused_a_credential(exc: Exception, error: ApiError) -> bool:
-    """Whether the request named a credential, and it was wrong: a guess, if repeated."""
-    if isinstance(exc, OAuthError):
-        return exc.error in _GUESSED_WRONG
-    return error.headers.get("WWW-Authenticate") == "ApiKey" and "unknown" in error.detail
 
 
 def error_response(api: ApiDefinition | None, error: ApiError, path: str = "") -> Response:

@@ -4,7 +4,7 @@
 
 A failed attempt is a wrong credential: an unknown or revoked API key (401), a token request
 refused as `invalid_client` or `invalid_grant`. The error handler, which knows, says so in the
-request's `Attempt` (specserve.errors.refused_a_credential). A malformed request, or one without
+request's `Attempt` (ApiError.wrong_credential). A malformed request, or one without
 any credential, is no guess and is not counted. Counts live in each worker's memory: with N
 workers a client gets at most N times `limit` guesses a window.
 """
@@ -68,15 +68,17 @@ class ThrottleCredentialGuesses:
         self.app = app
         self.apis = apis
         self.guesses = guesses
+        # Whether a path can be guarded at all is told by these without looking its API up,
+        # which most requests (neither a token endpoint nor an API-key API) need not do.
+        self._key_apis = tuple(api for api in apis if api.api_keys)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
-        api = api_for_path(self.apis, path)
-        guarded = api is not None and (api.api_keys or _is_token_endpoint(api, path))
-        if api is None or not guarded:
+        api = self._guarded_api(path)
+        if api is None:
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("unknown", 0))[0]
@@ -84,8 +86,7 @@ class ThrottleCredentialGuesses:
         if wait is not None:
             error = ApiError(
                 status=429,
-                detail=(f"Too many failed attempts with wrong credentials; try again in {wait} s."),
-                oauth_error="temporarily_unavailable",
+                detail=f"Too many failed attempts with wrong credentials; try again in {wait} s.",
                 headers={"Retry-After": str(wait)},
             )
             await error_response(api, error, path)(scope, receive, send)
@@ -96,6 +97,12 @@ class ThrottleCredentialGuesses:
         if attempt.refused:
             self.guesses.failed(client)
 
-
-def _is_token_endpoint(api: ApiDefinition, path: str) -> bool:
-    return api.error_style in _TOKEN_STYLES and path.rstrip("/").lower().endswith("/token")
+    def _guarded_api(self, path: str) -> ApiDefinition | None:
+        """The API of `path` when it is an API-key API or the path its token endpoint."""
+        token_path = path.rstrip("/").lower().endswith("/token")
+        if not token_path and not any(api.owns_path(path) for api in self._key_apis):
+            return None
+        api = api_for_path(self.apis, path)
+        if api is None or not (api.api_keys or (token_path and api.error_style in _TOKEN_STYLES)):
+            return None
+        return api

@@ -41,15 +41,14 @@ def served(
 ) -> Iterator[tuple[httpx.Client, str]]:
     """A client of a two-worker server on a freshly seeded PostgreSQL database, and its URL."""
     folder = tmp_path_factory.mktemp("concurrency")
-    url = postgresql_databases.fresh(folder)
-    env = environment(folder, DATABASE_URL=url)
-    try:
-        with server(env, folder / "serve.log", "--workers", "2") as base:
-            limits = httpx.Limits(max_connections=AT_ONCE, max_keepalive_connections=AT_ONCE)
-            with httpx.Client(base_url=base, timeout=60, limits=limits) as client:
-                yield client, url
-    finally:
-        postgresql_databases.release(url)
+    limits = httpx.Limits(max_connections=AT_ONCE, max_keepalive_connections=AT_ONCE)
+    with postgresql_databases.lent(folder) as url:
+        env = environment(folder, DATABASE_URL=url)
+        with (
+            server(env, folder / "serve.log", "--workers", "2") as base,
+            httpx.Client(base_url=base, timeout=60, limits=limits) as client,
+        ):
+            yield client, url
 
 
 def burst(client: httpx.Client, sends: list[Send]) -> list[httpx.Response]:
@@ -82,8 +81,7 @@ def rows(database_url: str, query: str, **values: Any) -> int:
 
 
 def ansysid_admin(client: httpx.Client) -> dict[str, str]:
-    token = password_grant(client, ADMIN)["access_token"]  # type: ignore[arg-type]
-    return {"Authorization": f"Bearer {token}"}
+    return bearer(password_grant(client, ADMIN)["access_token"])  # type: ignore[arg-type]
 
 
 def exactly_one_made(responses: list[httpx.Response], conflict: int, conflict_type: str) -> None:

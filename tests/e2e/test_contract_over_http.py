@@ -75,13 +75,10 @@ def contract_test_all_apis(env: dict[str, str], base: str, junit: Path, served: 
 def test_every_api_keeps_its_contract_over_http_on_postgresql_with_two_workers(
     tmp_path: Path, postgresql_databases: Any
 ) -> None:
-    url = postgresql_databases.fresh(tmp_path)
-    try:
+    with postgresql_databases.lent(tmp_path) as url:
         env = environment(tmp_path, DATABASE_URL=url, **NO_GUESS_LIMIT)
         with server(env, tmp_path / "serve.log", "--workers", "2") as base:
             contract_test_all_apis(env, base, tmp_path / "reports" / "junit.xml", "postgresql")
-    finally:
-        postgresql_databases.release(url)
 
 
 @pytest.mark.contract

@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.test_serve import SPECSERVE, environment, free_port
+from tests.e2e.test_serve import SPECSERVE, environment
+from tests.support.processes import free_port, wait_until_up
 
 # Mock mode with a fixed delay: a request that is surely in flight when the signal comes.
 DELAY_MS = 2000
@@ -33,7 +34,7 @@ def test_sigterm_finishes_the_requests_in_flight_then_exits(tmp_path: Path, work
             command, env=environment(tmp_path), stdout=subprocess.DEVNULL, stderr=output
         )
     try:
-        _wait_until_up(base, process, log)
+        wait_until_up(base, process, log)
         in_flight: list[httpx.Response] = []
         # One request per worker, so that each has one in flight.
         senders = [
@@ -65,17 +66,3 @@ def test_sigterm_finishes_the_requests_in_flight_then_exits(tmp_path: Path, work
     assert process.returncode in (0, -signal.SIGTERM), written[-2000:]
     assert written.count("Application shutdown complete") == int(workers), written[-2000:]
     assert "Traceback" not in written, written[-3000:]
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/_specserve/apis", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    raise AssertionError(f"the server did not start: {log.read_text()[-2000:]}")

@@ -24,16 +24,13 @@ REQUESTS = 20_000
 def test_a_mixed_load_leaves_the_store_as_the_acknowledged_writes_say(
     tmp_path: Path, postgresql_databases: Any
 ) -> None:
-    url = postgresql_databases.fresh(tmp_path)
-    # The load's own clients send no wrong credentials; the limit stays as a server has it.
-    env = environment(tmp_path, DATABASE_URL=url)
     tag = f"m{uuid.uuid4().hex[:5]}"
-    try:
+    with postgresql_databases.lent(tmp_path) as url:
+        # The load's own clients send no wrong credentials; the limit stays as a server has it.
+        env = environment(tmp_path, DATABASE_URL=url)
         with server(env, tmp_path / "serve.log", "--workers", "2") as base:
             expected, tally = asyncio.run(mixed_load.run(base, requests=REQUESTS, tag=tag))
         found = mixed_load.stored(url, tag)
-    finally:
-        postgresql_databases.release(url)
     summary = f"{tally.requests} requests in {tally.seconds:.0f} s: {dict(tally.statuses)}"
     assert tally.requests >= REQUESTS, summary
     assert tally.server_errors == 0, summary

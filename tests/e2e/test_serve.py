@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,15 +13,10 @@ import httpx
 import pytest
 
 from tests.conftest import PRIMEDOCS_DATASOURCE
+from tests.support.processes import free_port, wait_until_up
 
 ADMIN = f"/webapi/api/v3/{PRIMEDOCS_DATASOURCE}/Admin"
 SPECSERVE = [sys.executable, "-m", "specserve"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def run_server(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
@@ -39,20 +32,7 @@ def run_server(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
         )
     base = f"https://localhost:{port}" if "--tls" in args else f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                # Only whether it answers: the tests that use TLS check its certificate.
-                ready = httpx.get(f"{base}/_specserve/apis", timeout=1, verify=False)
-                if ready.status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                raise AssertionError(f"the server did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_until_up(base, process, log)
         yield base
     finally:
         process.terminate()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import threading
 import time
 import uuid
@@ -24,6 +23,7 @@ from sqlalchemy import create_engine, text
 
 from tests.e2e.test_serve import environment, run_server
 from tests.support.dfs import identity_auth
+from tests.support.processes import workers_serving
 
 pytestmark = pytest.mark.postgresql
 
@@ -37,10 +37,9 @@ AFTER_KILL = 2.0
 def test_acknowledged_writes_survive_a_killed_worker(
     tmp_path: Path, postgresql_databases: Any
 ) -> None:
-    url = postgresql_databases.fresh(tmp_path)
-    env = environment(tmp_path, DATABASE_URL=url)
     prefix = f"k{uuid.uuid4().hex[:6]}"
-    try:
+    with postgresql_databases.lent(tmp_path) as url:
+        env = environment(tmp_path, DATABASE_URL=url)
         with server(env, tmp_path / "serve.log", "--workers", "2") as base:
             acknowledged, refused = _write_while_a_worker_is_killed(base, prefix)
         # The server again, from the start, over the same database.
@@ -52,8 +51,6 @@ def test_acknowledged_writes_survive_a_killed_worker(
             )
             assert search.status_code == 200, search.text
         stored = _stored_identities(url, prefix)
-    finally:
-        postgresql_databases.release(url)
 
     assert len(acknowledged) > WRITERS, "the load made too few writes to mean anything"
     assert acknowledged <= set(stored), sorted(acknowledged - set(stored))[:10]
@@ -92,28 +89,12 @@ def _write_while_a_worker_is_killed(base: str, prefix: str) -> tuple[set[str], l
         for writer in range(WRITERS):
             pool.submit(write, writer)
         time.sleep(BEFORE_KILL)
-        os.kill(_workers_serving(base)[0], signal.SIGKILL)
+        workers = workers_serving(base)
+        assert len(workers) == 2, workers
+        os.kill(workers[0], signal.SIGKILL)
         time.sleep(AFTER_KILL)
         stop.set()
     return acknowledged, refused
-
-
-def _workers_serving(base: str) -> list[int]:
-    """The pids of the workers of the server listening at `base`: of the processes holding its
-    socket, those whose parent holds it too (uvicorn's supervisor)."""
-    port = base.rsplit(":", 1)[1]
-    listing = subprocess.run(
-        ["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, check=True
-    ).stdout
-    holders = {int(part.split(",")[0]) for part in listing.split("pid=")[1:]}
-    workers = [pid for pid in holders if _parent_of(pid) in holders]
-    assert len(workers) == 2, (listing, workers)
-    return sorted(workers)
-
-
-def _parent_of(pid: int) -> int:
-    # /proc/PID/stat: "pid (name) state ppid ...", the name in parentheses.
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def _stored_identities(database_url: str, prefix: str) -> dict[str, tuple[int, int]]:

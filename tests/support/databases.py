@@ -3,11 +3,12 @@ PostgreSQL, a used database gets the seeded rows back instead: see PostgresDatab
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,15 @@ class PostgresDatabases:
             self._execute(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
             self._handed_out[name] = self._template_signatures
         return self._url_of(name)
+
+    @contextlib.contextmanager
+    def lent(self, folder: Path | None = None) -> Iterator[str]:
+        """A database made by `fresh`, released when the block ends."""
+        url = self.fresh(folder)
+        try:
+            yield url
+        finally:
+            self.release(url)
 
     def release(self, url: str) -> None:
         """The test of a database made by `fresh` is over: its database may be reused."""

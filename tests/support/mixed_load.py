@@ -21,9 +21,9 @@ from sqlalchemy import create_engine, text
 
 from tests.support.accesscontrol import BASE as ACCESS_CONTROL
 from tests.support.accesscontrol import KEY_HEADER
-from tests.support.ansysid import ADMIN, PASSWORDS, TEST_SCRIPTS_CLIENT, TOKEN_PATH, USER_SCOPE
-from tests.support.dfs import BACK_OFFICE
-from tests.support.tokens import DEMO_CLIENT
+from tests.support.ansysid import ADMIN, password_grant
+from tests.support.dfs import identity_auth
+from tests.support.tokens import bearer, fetch_token
 
 PRIMEDOCS_USERS = "/webapi/api/v3/b78c3707-d7c7-4fc7-b97f-87d70f63c1ac/Admin/Users"
 # The seeded profiles of that datasource, (user, profile): the first clients own one each.
@@ -82,23 +82,14 @@ class _Credentials:
     primedocs: dict[str, str]
 
 
-async def credentials(client: httpx.AsyncClient) -> _Credentials:
-    dfs = await client.post(
-        "/ids/connect/token",
-        data={"grant_type": "password", "username": "additiv", "password": "Additiv-Demo-1",
-              **BACK_OFFICE},
-    )  # fmt: skip
-    ansysid = await client.post(
-        TOKEN_PATH,
-        data={"grant_type": "password", "client_id": TEST_SCRIPTS_CLIENT, "username": ADMIN,
-              "password": PASSWORDS[ADMIN], "scope": USER_SCOPE},
-    )  # fmt: skip
-    primedocs = await client.post(
-        "/ids/connect/token",
-        data={**DEMO_CLIENT, "grant_type": "client_credentials", "scope": "pd_AdminWebApi"},
-    )
-    tokens = [answer.json()["access_token"] for answer in (dfs, ansysid, primedocs)]
-    return _Credentials(*({"Authorization": f"Bearer {token}"} for token in tokens))
+def credentials(base: str) -> _Credentials:
+    """The demo callers' credentials, taken once before the load."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        return _Credentials(
+            dfs=identity_auth(client),  # type: ignore[arg-type]
+            ansysid=bearer(password_grant(client, ADMIN)["access_token"]),  # type: ignore[arg-type]
+            primedocs=bearer(fetch_token(client)),  # type: ignore[arg-type]
+        )
 
 
 class _Client:
@@ -157,16 +148,16 @@ class _Client:
         if self.dfs and self.random.random() < 0.5:
             identity = self.random.choice(self.dfs)
             description = self.name()
-            answer = await self.send(
-                "PATCH",
-                f"/v1.3/identities/{identity}",
+            await self.change(
+                self.expected.dfs,
+                identity,
+                description,
+                done=204,
+                method="PATCH",
+                path=f"/v1.3/identities/{identity}",
                 json={"UpdateProperties": ["Description"], "Description": description},
                 headers=self.auth.dfs,
             )
-            if isinstance(answer, Unanswered):
-                self._doubt(answer, identity, description)
-            elif answer.status_code == 204:
-                self.acknowledge(self.expected.dfs, identity, description)
             return
         name = self.name()
         body = {"FirstName": "Load", "LastName": name, "Username": name, "IdentityRoleId": 1}
@@ -193,35 +184,40 @@ class _Client:
         if self.accesscontrol and self.random.random() < 0.6:
             identity = self.random.choice(self.accesscontrol)
             path = f"{ACCESS_CONTROL}/identities/{identity}"
+            table = self.expected.accesscontrol
             if self.random.random() < 0.25:
-                answer = await self.send("DELETE", path, headers=KEY_HEADER)
-                if isinstance(answer, Unanswered):
-                    self._doubt(answer, identity, "deleted")
-                elif answer.status_code == 200:
+                deleted = await self.change(
+                    table, identity, None, done=200, method="DELETE", path=path, headers=KEY_HEADER
+                )
+                if deleted:
                     self.accesscontrol.remove(identity)
-                    self.acknowledge(self.expected.accesscontrol, identity, None)
                 return
             name = self.name()
-            answer = await self.send(
-                "PUT", path, json={"name": name, "type": 0}, headers=KEY_HEADER
+            body = {"name": name, "type": 0}
+            await self.change(
+                table,
+                identity,
+                name,
+                done=200,
+                method="PUT",
+                path=path,
+                json=body,
+                headers=KEY_HEADER,
             )
-            if isinstance(answer, Unanswered):
-                self._doubt(answer, identity, name)
-            elif answer.status_code == 200:
-                self.acknowledge(self.expected.accesscontrol, identity, name)
             return
         identity, name = str(uuid.uuid4()), self.name()
-        answer = await self.send(
-            "POST",
-            f"{ACCESS_CONTROL}/identities",
+        made = await self.change(
+            self.expected.accesscontrol,
+            identity,
+            name,
+            done=200,
+            method="POST",
+            path=f"{ACCESS_CONTROL}/identities",
             json={"id": identity, "name": name, "type": 0},
             headers=KEY_HEADER,
         )
-        if isinstance(answer, Unanswered):
-            self._doubt(answer, identity, name)
-        elif answer.status_code == 200:
+        if made:
             self.accesscontrol.append(identity)
-            self.acknowledge(self.expected.accesscontrol, identity, name)
 
     async def ac_read(self) -> None:
         if self.accesscontrol and self.random.random() < 0.7:
@@ -236,13 +232,16 @@ class _Client:
         if self.ansysid and self.random.random() < 0.5:
             account = self.random.choice(self.ansysid)
             name = self.name()
-            answer = await self.send(
-                "PUT", f"/Account/{account}", json={"accountName": name}, headers=self.auth.ansysid
+            await self.change(
+                self.expected.ansysid,
+                account,
+                name,
+                done=200,
+                method="PUT",
+                path=f"/Account/{account}",
+                json={"accountName": name},
+                headers=self.auth.ansysid,
             )
-            if isinstance(answer, Unanswered):
-                self._doubt(answer, account, name)
-            elif answer.status_code == 200:
-                self.acknowledge(self.expected.ansysid, account, name)
             return
         name = self.name()
         number = f"9{uuid.uuid4().int % 10**9:09d}"
@@ -275,16 +274,16 @@ class _Client:
             return
         user, profile = self.profile
         title = self.name()
-        answer = await self.send(
-            "PUT",
-            f"{PRIMEDOCS_USERS}/{user}/Profiles/{profile}",
+        await self.change(
+            self.expected.primedocs,
+            profile,
+            title,
+            done=200,
+            method="PUT",
+            path=f"{PRIMEDOCS_USERS}/{user}/Profiles/{profile}",
             json={"title": title},
             headers=self.auth.primedocs,
         )
-        if isinstance(answer, Unanswered):
-            self._doubt(answer, profile, title)
-        elif answer.status_code == 200:
-            self.acknowledge(self.expected.primedocs, profile, title)
 
     async def primedocs_read(self) -> None:
         if self.profile is not None and self.random.random() < 0.5:
@@ -293,6 +292,28 @@ class _Client:
             await self.send("GET", path, headers=self.auth.primedocs)
         else:
             await self.send("GET", PRIMEDOCS_USERS, headers=self.auth.primedocs)
+
+    async def change(
+        self,
+        table: dict[str, str | None],
+        key: str,
+        value: str | None,
+        *,
+        done: int,
+        method: str,
+        path: str,
+        **kwargs: Any,
+    ) -> bool:
+        """Write `value` (None: delete) to the resource `key`; whether `done` came back. A
+        request sent but never answered leaves the value in doubt."""
+        answer = await self.send(method, path, **kwargs)
+        if isinstance(answer, Unanswered):
+            self._doubt(answer, key, "deleted" if value is None else value)
+            return False
+        if answer.status_code != done:
+            return False
+        self.acknowledge(table, key, value)
+        return True
 
     def _doubt(self, answer: Unanswered, key: str, value: str) -> None:
         if answer.in_doubt:
@@ -317,7 +338,7 @@ async def run(
     expected, tally = Expected(), Tally()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
-        auth = await credentials(http)
+        auth = credentials(base)
         started = time.monotonic()
 
         async def drive(number: int) -> None:

@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.e2e.test_serve import free_port
 from tests.support.accesscontrol import ANDERS, BASE, BERIT, CARL
+from tests.support.processes import free_port
 
 API_KEY = "planted-key"
 
