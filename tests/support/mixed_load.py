@@ -336,7 +336,11 @@ async def run(
     """`requests` requests (about) from `clients` clients at once; stopped after `longest`
     seconds whatever the count."""
     expected, tally = Expected(), Tally()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle connections are dropped before uvicorn's own 5 s keep-alive timeout: at the same 5 s
+    # (httpx's default), a request could be sent on a connection the server was closing.
+    limits = httpx.Limits(
+        max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0
+    )
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
         auth = credentials(base)
         started = time.monotonic()
